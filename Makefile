@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: MIT
+# procinit: plain make. `make` builds build/procinit statically (musl when
+# musl-gcc is installed), `make test` runs every test, `make demo` the seed.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANPREFIX ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+MUSL_GCC  := $(shell command -v musl-gcc 2>/dev/null)
+ifeq ($(origin CC),default)
+  ifneq ($(MUSL_GCC),)
+    CC := $(MUSL_GCC)
+  else
+    CC := cc
+    NOTICE := musl-gcc not found: linking statically against the system libc (apt-get install musl-tools for musl)
+  endif
+endif
+
+CPPFLAGS += -D_GNU_SOURCE -DPROCINIT_VERSION='"$(VERSION)"' -MMD -MP
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -Wno-unused-parameter -pthread
+LDFLAGS  += -static -pthread
+
+# Host builds (unit tests, sanitizers) use the system compiler and glibc.
+HOSTCC     ?= gcc
+HOSTCFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wvla -pthread -D_GNU_SOURCE \
+              -DPROCINIT_VERSION='"$(VERSION)"'
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+TSAN_FLAGS := -fsanitize=thread
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=build/obj/%.o)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
+
+PYTEST := /usr/bin/python3 -m pytest
+
+.PHONY: all static demo test unit e2e asan tsan install uninstall clean deps lint fmt
+
+all: build/procinit
+
+build/procinit: $(OBJS)
+	@$(if $(NOTICE),echo "notice: $(NOTICE)",:)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS)
+
+build/obj/%.o: src/%.c | build/obj
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/obj build/unit build/asan build/tsan:
+	mkdir -p $@
+
+static:
+	@command -v musl-gcc >/dev/null || { echo "make static needs musl-gcc: apt-get install musl-tools" >&2; exit 1; }
+	$(MAKE) CC=musl-gcc all
+
+demo: build/procinit
+	cd examples && ../build/procinit start
+
+# Unit tests: one binary per module, built with ASan+UBSan against glibc.
+# test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
+UNIT_DEPS_cli := src/formation.c
+.SECONDEXPANSION:
+build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit
+	$(HOSTCC) $(HOSTCFLAGS) $(ASAN_FLAGS) -Isrc -o $@ $< src/$*.c src/diag.c $(UNIT_DEPS_$*)
+
+unit: $(UNIT_TESTS)
+	@rc=0; for t in $(UNIT_TESTS); do $$t || rc=1; done; exit $$rc
+
+# Sanitizer builds of the whole program, for the end-to-end suite.
+build/asan/procinit: $(SRCS) $(wildcard src/*.h) | build/asan
+	$(HOSTCC) $(HOSTCFLAGS) $(ASAN_FLAGS) -o $@ $(SRCS)
+
+build/tsan/procinit: $(SRCS) $(wildcard src/*.h) | build/tsan
+	$(HOSTCC) $(HOSTCFLAGS) $(TSAN_FLAGS) -o $@ $(SRCS)
+
+deps:
+	@sh tests/deps.sh
+
+e2e: build/procinit
+	$(PYTEST) -q tests/e2e
+
+asan: build/asan/procinit
+	PROCINIT_BIN=$(CURDIR)/build/asan/procinit $(PYTEST) -q tests/e2e
+
+tsan: build/tsan/procinit
+	PROCINIT_BIN=$(CURDIR)/build/tsan/procinit $(PYTEST) -q tests/e2e
+
+test: deps all unit
+	$(MAKE) asan tsan
+	$(PYTEST) -q tests/e2e
+
+install: build/procinit
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1
+	install -m 755 build/procinit $(DESTDIR)$(BINDIR)/procinit
+	install -m 644 procinit.1 $(DESTDIR)$(MANPREFIX)/man1/procinit.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/procinit $(DESTDIR)$(MANPREFIX)/man1/procinit.1
+
+lint:
+	shellcheck tests/*.sh .ci/run
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability -D_GNU_SOURCE src
+
+fmt:
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d)

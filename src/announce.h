@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * announce: procinit's own "system | ..." lines. The supervisor queues them
+ * without ever blocking; a writer thread prints them, so a stdout that
+ * nobody reads can stall output but never signal handling or killing.
+ */
+#ifndef PROCINIT_ANNOUNCE_H
+#define PROCINIT_ANNOUNCE_H
+
+#include <time.h>
+
+int announce_start(void);
+
+/*
+ * Queues one system line. When RELEASE_FD >= 0, the writer adds
+ * PUMP_WAKE_RELEASE to that eventfd right after the line is out: a child's
+ * output may not overtake the line that says it started.
+ */
+void announce(int release_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Waits until every queued line is written, or DEADLINE (monotonic) passes. */
+void announce_flush(struct timespec deadline);
+
+#endif

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * app: configuration loading for main. Everything here happens before the
+ * first child exists, so failing (exit 2 with a message) is still allowed.
+ * Main thread only; no locks.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "diag.h"
+#include "io.h"
+
+extern char **environ;
+
+static void print_diags(const char *path, const struct diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].line)
+			fprintf(stderr, "procinit: %s:%u: %s\n", path, d->v[i].line, d->v[i].msg);
+		else
+			fprintf(stderr, "procinit: %s: %s\n", path, d->v[i].msg);
+	}
+	if (d->dropped)
+		fprintf(stderr, "procinit: %s: %zu more errors not shown\n", path, d->dropped);
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d) {
+		fprintf(stderr, "procinit: out of memory\n");
+		exit(2);
+	}
+	return d;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+
+	if (!p) {
+		fprintf(stderr, "procinit: out of memory\n");
+		exit(2);
+	}
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *d;
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	d = xstrdup(path);
+	d[slash - path] = '\0';
+	return d;
+}
+
+static const char *lookup_environ(const char *name, size_t len, void *ctx)
+{
+	(void)ctx;
+	for (char **e = environ; *e; e++)
+		if (!strncmp(*e, name, len) && (*e)[len] == '=')
+			return *e + len + 1;
+	return NULL;
+}
+
+static int load_procfile(struct app *a)
+{
+	struct diags *d = calloc(1, sizeof(*d));
+	char *buf;
+	size_t len;
+	int err, rc = 0;
+
+	if (!d) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	err = io_read_file(a->procfile_path, &buf, &len);
+	if (err) {
+		fprintf(stderr, "procinit: %s: %s\n", a->procfile_path, strerror(err));
+		free(d);
+		return 2;
+	}
+	err = procfile_parse(buf, len, &a->pf, d);
+	if (err) {
+		if (err == ENOMEM)
+			fprintf(stderr, "procinit: out of memory\n");
+		print_diags(a->procfile_path, d);
+		rc = 2;
+	}
+	free(buf);
+	free(d);
+	return rc;
+}
+
+static int load_env_file(struct app *a, const char *path)
+{
+	struct diags *d = calloc(1, sizeof(*d));
+	char *buf;
+	size_t len;
+	int err, rc = 0;
+
+	if (!d) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	err = io_read_file(path, &buf, &len);
+	if (err) {
+		fprintf(stderr, "procinit: %s: %s\n", path, strerror(err));
+		free(d);
+		return 2;
+	}
+	err = dotenv_parse(buf, len, &a->env, lookup_environ, NULL, d);
+	if (err) {
+		if (err == ENOMEM)
+			fprintf(stderr, "procinit: out of memory\n");
+		print_diags(path, d);
+		rc = 2;
+	}
+	free(buf);
+	free(d);
+	return rc;
+}
+
+/* Every FILE of every -e FILE[,FILE...], in order; a missing one is an error. */
+static int load_env_files(const struct settings *s, struct app *a)
+{
+	struct stat st;
+	int rc = 0;
+
+	if (s->n_env_args == 0) {
+		char *def = join_path(a->root, ".env");
+
+		if (stat(def, &st) == 0 && !S_ISDIR(st.st_mode))
+			rc = load_env_file(a, def);
+		free(def);
+		return rc;
+	}
+	for (size_t i = 0; i < s->n_env_args; i++) {
+		char *list = xstrdup(s->env_args[i]), *save = NULL;
+
+		for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
+			if (load_env_file(a, f))
+				rc = 2;
+		free(list);
+	}
+	return rc;
+}
+
+static int resolve_port(const struct settings *s, struct app *a)
+{
+	const char *v, *from = "PORT";
+	char *end;
+	long p;
+
+	a->base_port = 5000;
+	if (s->port) {
+		a->base_port = s->port;
+		return 0;
+	}
+	v = envlist_get(&a->env, "PORT", 4);
+	if (!v) {
+		v = getenv("PORT");
+		from = "PORT (environment)";
+	}
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	p = strtol(v, &end, 10);
+	if (*end || errno || p < 1 || p > 65535 || *v < '0' || *v > '9') {
+		fprintf(stderr, "procinit: %s: invalid base port '%.32s' (1..65535)\n", from, v);
+		return 2;
+	}
+	a->base_port = p;
+	return 0;
+}
+
+int app_load(const struct settings *s, struct app *a, bool need_procfile)
+{
+	struct stat st;
+	int rc = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (s->procfile)
+		a->procfile_path = xstrdup(s->procfile);
+	else if (s->root)
+		a->procfile_path = join_path(s->root, "Procfile");
+	else
+		a->procfile_path = xstrdup("Procfile");
+	a->root = s->root ? xstrdup(s->root) : dir_of(a->procfile_path);
+	if (stat(a->root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "procinit: %s: %s\n", a->root,
+			stat(a->root, &st) < 0 ? strerror(errno) : strerror(ENOTDIR));
+		return 2;
+	}
+	if (need_procfile || s->procfile || stat(a->procfile_path, &st) == 0) {
+		a->have_procfile = true;
+		rc |= load_procfile(a);
+	}
+	rc |= load_env_files(s, a);
+	if (rc)
+		return 2;
+	return resolve_port(s, a);
+}
+
+static int check_formation(const struct settings *s, struct app *a)
+{
+	struct diags *d;
+	int rc = 0;
+
+	if (!s->formation)
+		return 0;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	if (formation_parse(s->formation, strlen(s->formation), &a->fm, d)) {
+		for (size_t i = 0; i < d->n; i++)
+			fprintf(stderr, "procinit: -m: %s\n", d->v[i].msg);
+		rc = 2;
+	}
+	for (size_t i = 0; i < a->fm.n; i++) {
+		if (strcmp(a->fm.v[i].name, "all") && procfile_find(&a->pf, a->fm.v[i].name) < 0) {
+			fprintf(stderr, "procinit: -m: unknown process '%s'\n", a->fm.v[i].name);
+			rc = 2;
+		}
+	}
+	free(d);
+	return rc;
+}
+
+static bool selected(const struct settings *s, const char *name)
+{
+	if (s->n_names == 0)
+		return true;
+	for (size_t i = 0; i < s->n_names; i++)
+		if (!strcmp(s->names[i], name))
+			return true;
+	return false;
+}
+
+/* The inherited environment minus what the env files set, plus the env files. */
+static char **base_env(const struct app *a, size_t extra, size_t *n_out)
+{
+	size_t n = 0, k = 0;
+	char **v;
+
+	for (char **e = environ; *e; e++)
+		n++;
+	v = calloc(n + a->env.n + extra + 1, sizeof(char *));
+	if (!v)
+		return NULL;
+	for (char **e = environ; *e; e++) {
+		const char *eq = strchr(*e, '=');
+		size_t klen = eq ? (size_t)(eq - *e) : strlen(*e);
+
+		if (envlist_get(&a->env, *e, klen))
+			continue;
+		if (extra && ((klen == 4 && !strncmp(*e, "PORT", 4)) ||
+			      (klen == 2 && !strncmp(*e, "PS", 2))))
+			continue;
+		v[k++] = *e;
+	}
+	for (size_t i = 0; i < a->env.n; i++) {
+		const struct envvar *ev = &a->env.v[i];
+		size_t len = strlen(ev->key) + strlen(ev->value) + 2;
+		char *s;
+
+		if (extra && (!strcmp(ev->key, "PORT") || !strcmp(ev->key, "PS")))
+			continue;
+		s = malloc(len);
+		if (!s)
+			return NULL;
+		snprintf(s, len, "%s=%s", ev->key, ev->value);
+		v[k++] = s;
+	}
+	*n_out = k;
+	return v;
+}
+
+char **app_run_env(const struct app *a)
+{
+	size_t n;
+
+	return base_env(a, 0, &n);
+}
+
+static int add_instance(struct app *a, size_t type, unsigned num, char **base, size_t nbase)
+{
+	struct instance *in = &a->inst[a->n_inst];
+	const struct proctype *t = &a->pf.v[type];
+	char **envp;
+	long port;
+
+	if (formation_port(a->base_port, type, num, &port)) {
+		fprintf(stderr, "procinit: port for %s.%u out of range (base port %ld)\n", t->name,
+			num, a->base_port);
+		return 2;
+	}
+	envp = calloc(nbase + 3, sizeof(char *));
+	if (!envp) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	memcpy(envp, base, nbase * sizeof(char *));
+	snprintf(in->name, sizeof(in->name), "%s.%u", t->name, num);
+	if (asprintf(&envp[nbase], "PORT=%ld", port) < 0 ||
+	    asprintf(&envp[nbase + 1], "PS=%s", in->name) < 0) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	in->type = type;
+	in->command = t->command;
+	in->envp = envp;
+	a->n_inst++;
+	if (strlen(in->name) > a->name_width)
+		a->name_width = strlen(in->name);
+	return 0;
+}
+
+int app_plan(const struct settings *s, struct app *a)
+{
+	size_t total = 0, nbase;
+	char **base;
+	int rc = 0;
+
+	for (size_t i = 0; i < s->n_names; i++) {
+		if (procfile_find(&a->pf, s->names[i]) < 0) {
+			fprintf(stderr, "procinit: no process '%s' in %s\n", s->names[i],
+				a->procfile_path);
+			rc = 2;
+		}
+	}
+	rc |= check_formation(s, a);
+	if (rc)
+		return 2;
+	for (size_t i = 0; i < a->pf.n; i++)
+		if (selected(s, a->pf.v[i].name))
+			total += formation_count(&a->fm, a->pf.v[i].name);
+	if (total == 0) {
+		fprintf(stderr, "procinit: nothing to run\n");
+		return 2;
+	}
+	a->inst = calloc(total, sizeof(*a->inst));
+	base = base_env(a, 2, &nbase);
+	if (!a->inst || !base) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	a->name_width = 6; /* strlen("system") */
+	for (size_t i = 0; i < a->pf.n; i++) {
+		unsigned count;
+
+		if (!selected(s, a->pf.v[i].name))
+			continue;
+		count = formation_count(&a->fm, a->pf.v[i].name);
+		for (unsigned n = 1; n <= count; n++)
+			if (add_instance(a, i, n, base, nbase))
+				return 2;
+	}
+	free(base);
+	return 0;
+}

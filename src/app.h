@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * app: turns settings into what the supervisor runs: reads the Procfile and
+ * env files, applies the formation and ports, builds each instance's
+ * environment. Main thread, before any child or thread exists; it reports
+ * every problem on stderr and lets main exit 2.
+ */
+#ifndef PROCINIT_APP_H
+#define PROCINIT_APP_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+#include "dotenv.h"
+#include "formation.h"
+#include "procfile.h"
+#include "supervisor.h"
+
+struct app {
+	char *procfile_path;
+	char *root;
+	bool have_procfile;
+	struct procfile pf;
+	struct envlist env; /* from the env files, later files win */
+	struct formation fm;
+	long base_port;
+	struct instance *inst;
+	size_t n_inst;
+	size_t name_width;
+};
+
+/*
+ * Loads everything START/CHECK/RUN need. With NEED_PROCFILE false a missing
+ * default Procfile is fine (for run). Returns 0, or 2 after printing every
+ * error as "procinit: FILE:LINE: message".
+ */
+int app_load(const struct settings *s, struct app *a, bool need_procfile);
+
+/* Builds the instances for `start` (names, ports, environments). 0 or 2. */
+int app_plan(const struct settings *s, struct app *a);
+
+/* The environment for `run`: inherited, overridden by the env files. */
+char **app_run_env(const struct app *a);
+
+#endif

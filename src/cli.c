@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli: option parsing by hand rather than getopt, because `run COMMAND -x`
+ * must leave -x to COMMAND while `start web -t 3` must not, and the parser
+ * has to stay pure to be unit-tested and fuzzed. Main thread only.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_id {
+	OPT_PROCFILE, OPT_ROOT, OPT_ENV, OPT_FORMATION, OPT_PORT, OPT_TIMEOUT,
+	OPT_COLOR, OPT_NO_COLOR, OPT_TIMESTAMP, OPT_HELP, OPT_VERSION,
+};
+
+struct opt {
+	char short_name; /* 0: long only */
+	const char *long_name;
+	bool has_arg;
+	enum opt_id id;
+};
+
+static const struct opt opts[] = {
+	{ 'f', "procfile", true, OPT_PROCFILE },
+	{ 'd', "root", true, OPT_ROOT },
+	{ 'e', "env", true, OPT_ENV },
+	{ 'm', "formation", true, OPT_FORMATION },
+	{ 'p', "port", true, OPT_PORT },
+	{ 't', "timeout", true, OPT_TIMEOUT },
+	{ 0, "color", false, OPT_COLOR },
+	{ 0, "no-color", false, OPT_NO_COLOR },
+	{ 0, "timestamp", false, OPT_TIMESTAMP },
+	{ 'h', "help", false, OPT_HELP },
+	{ 'V', "version", false, OPT_VERSION },
+};
+
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+int cli_parse_timeout(const char *text, double *out)
+{
+	char *end;
+	double v;
+
+	if (!*text || strchr(" \t\n+-", *text))
+		return EINVAL;
+	errno = 0;
+	v = strtod(text, &end);
+	if (*end || end == text || isnan(v))
+		return EINVAL;
+	if (errno == ERANGE || v < 0 || v > CLI_TIMEOUT_MAX)
+		return ERANGE;
+	*out = v;
+	return 0;
+}
+
+static int parse_port(const char *text, long *out)
+{
+	char *end;
+	long v;
+
+	if (!*text || *text < '0' || *text > '9')
+		return EINVAL;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (*end)
+		return EINVAL;
+	if (errno == ERANGE || v < 1 || v > 65535)
+		return ERANGE;
+	*out = v;
+	return 0;
+}
+
+static int apply(struct settings *s, const struct opt *o, const char *flag, const char *val,
+		 char *err, size_t errlen)
+{
+	int e;
+
+	switch (o->id) {
+	case OPT_PROCFILE:
+		s->procfile = val;
+		break;
+	case OPT_ROOT:
+		s->root = val;
+		break;
+	case OPT_ENV:
+		if (s->n_env_args == CLI_MAX_ENV_ARGS) {
+			snprintf(err, errlen, "%s: at most %d env options", flag, CLI_MAX_ENV_ARGS);
+			return 2;
+		}
+		s->env_args[s->n_env_args++] = val;
+		break;
+	case OPT_FORMATION:
+		s->formation = val;
+		break;
+	case OPT_PORT:
+		e = parse_port(val, &s->port);
+		if (e == ERANGE)
+			snprintf(err, errlen, "%s: port %.32s out of range 1..65535", flag, val);
+		else if (e)
+			snprintf(err, errlen, "%s: invalid port '%.32s'", flag, val);
+		return e ? 2 : 0;
+	case OPT_TIMEOUT:
+		e = cli_parse_timeout(val, &s->timeout);
+		if (e == ERANGE)
+			snprintf(err, errlen, "%s: timeout %.32s out of range 0..%.0f", flag, val,
+				 CLI_TIMEOUT_MAX);
+		else if (e)
+			snprintf(err, errlen, "%s: invalid timeout '%.32s'", flag, val);
+		return e ? 2 : 0;
+	case OPT_COLOR:
+		s->color = COLOR_ON;
+		break;
+	case OPT_NO_COLOR:
+		s->color = COLOR_OFF;
+		break;
+	case OPT_TIMESTAMP:
+		s->timestamp = true;
+		break;
+	case OPT_HELP:
+		s->cmd = CMD_HELP;
+		break;
+	case OPT_VERSION:
+		s->cmd = CMD_VERSION;
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Parses the option at argv[*i] (which starts with '-'). Returns 0 or 2;
+ * advances *i past the option and its value.
+ */
+static int parse_option(int argc, char **argv, int *i, struct settings *s, char *err,
+			size_t errlen)
+{
+	const char *a = argv[*i], *val = NULL;
+	const struct opt *o = NULL;
+	char flag[40];
+
+	if (a[1] == '-') {
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+
+		for (size_t k = 0; k < N_OPTS && !o; k++)
+			if (strlen(opts[k].long_name) == len && !strncmp(opts[k].long_name, name, len))
+				o = &opts[k];
+		if (!o) {
+			snprintf(err, errlen, "unknown option '%.*s'", (int)(len + 2 > 64 ? 64 : len + 2), a);
+			return 2;
+		}
+		snprintf(flag, sizeof(flag), "--%s", o->long_name);
+		if (eq && !o->has_arg) {
+			snprintf(err, errlen, "%s takes no value", flag);
+			return 2;
+		}
+		if (eq)
+			val = eq + 1;
+	} else {
+		for (size_t k = 0; k < N_OPTS && !o; k++)
+			if (opts[k].short_name && opts[k].short_name == a[1])
+				o = &opts[k];
+		if (!o) {
+			snprintf(err, errlen, "unknown option '-%c'", a[1]);
+			return 2;
+		}
+		snprintf(flag, sizeof(flag), "-%c", o->short_name);
+		if (a[2] && !o->has_arg) {
+			snprintf(err, errlen, "unknown option '%.64s'", a);
+			return 2;
+		}
+		if (a[2])
+			val = a + 2;
+	}
+	if (o->has_arg && !val) {
+		if (*i + 1 >= argc) {
+			snprintf(err, errlen, "%s needs a value", flag);
+			return 2;
+		}
+		val = argv[++*i];
+	}
+	(*i)++;
+	return apply(s, o, flag, val, err, errlen);
+}
+
+static bool is_option(const char *a)
+{
+	return a[0] == '-' && a[1] != '\0';
+}
+
+int cli_parse(int argc, char **argv, struct settings *s, char *err, size_t errlen)
+{
+	bool have_cmd = false, no_more_opts = false;
+	int i = 1, rc;
+
+	memset(s, 0, sizeof(*s));
+	s->timeout = 5.0;
+	s->cmd = CMD_START;
+	err[0] = '\0';
+	s->names = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));
+	if (!s->names) {
+		snprintf(err, errlen, "out of memory");
+		return 2;
+	}
+	while (i < argc) {
+		const char *a = argv[i];
+
+		if (!no_more_opts && !strcmp(a, "--")) {
+			no_more_opts = true;
+			i++;
+			continue;
+		}
+		if (!no_more_opts && is_option(a)) {
+			rc = parse_option(argc, argv, &i, s, err, errlen);
+			if (rc)
+				return rc;
+			if (s->cmd == CMD_HELP || s->cmd == CMD_VERSION)
+				return 0;
+			continue;
+		}
+		if (!have_cmd) {
+			have_cmd = true;
+			i++;
+			if (!strcmp(a, "start")) {
+				s->cmd = CMD_START;
+			} else if (!strcmp(a, "check")) {
+				s->cmd = CMD_CHECK;
+			} else if (!strcmp(a, "run")) {
+				s->cmd = CMD_RUN;
+				/* Options may still come before the command word. */
+				while (i < argc && is_option(argv[i]) && strcmp(argv[i], "--")) {
+					rc = parse_option(argc, argv, &i, s, err, errlen);
+					if (rc)
+						return rc;
+				}
+				if (i < argc && !strcmp(argv[i], "--"))
+					i++;
+				if (i >= argc) {
+					snprintf(err, errlen, "run needs a command");
+					return 2;
+				}
+				s->run_argv = argv + i;
+				s->run_argc = (size_t)(argc - i);
+				return 0;
+			} else if (!strcmp(a, "help")) {
+				s->cmd = CMD_HELP;
+				return 0;
+			} else if (!strcmp(a, "version")) {
+				s->cmd = CMD_VERSION;
+				return 0;
+			} else {
+				snprintf(err, errlen, "unknown command '%.64s'", a);
+				return 2;
+			}
+			continue;
+		}
+		if (s->cmd != CMD_START) {
+			snprintf(err, errlen, "unexpected argument '%.64s'", a);
+			return 2;
+		}
+		s->names[s->n_names++] = argv[i++];
+	}
+	return 0;
+}
+
+void cli_free(struct settings *s)
+{
+	free(s->names);
+	s->names = NULL;
+}

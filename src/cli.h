@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli: the pure command-line parser. argv in, struct settings and one error
+ * message out; reads no environment and no files. Main thread, before any
+ * other thread exists.
+ */
+#ifndef PROCINIT_CLI_H
+#define PROCINIT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CLI_MAX_ENV_ARGS 64
+#define CLI_ERR_MAX 256
+#define CLI_TIMEOUT_MAX 86400.0
+
+enum cli_command { CMD_START, CMD_RUN, CMD_CHECK, CMD_HELP, CMD_VERSION };
+enum cli_color { COLOR_AUTO, COLOR_ON, COLOR_OFF };
+
+struct settings {
+	enum cli_command cmd;
+	const char *procfile; /* NULL: default */
+	const char *root;     /* NULL: the Procfile's folder */
+	const char *env_args[CLI_MAX_ENV_ARGS]; /* each FILE[,FILE...] as given */
+	size_t n_env_args;
+	const char *formation; /* NULL: 1 of each */
+	long port;             /* 0: not given */
+	double timeout;
+	enum cli_color color;
+	bool timestamp;
+	char **names; /* start: the processes named (points into argv) */
+	size_t n_names;
+	char **run_argv; /* run: COMMAND [ARG...] (points into argv) */
+	size_t run_argc;
+};
+
+/*
+ * Fills S from ARGV. Returns 0, or 2 with a one-line message in ERR (no
+ * "procinit: " prefix, no newline). S->names is malloc'd; cli_free frees it.
+ */
+int cli_parse(int argc, char **argv, struct settings *s, char *err, size_t errlen);
+void cli_free(struct settings *s);
+
+/* Parses a timeout in seconds ("5", "0.5"): 0 or EINVAL/ERANGE. */
+int cli_parse_timeout(const char *text, double *out);
+
+#endif

@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dotenv: the env-file parser (Docker Compose .env dialect, as in compose-go)
+ * and the envlist it fills. Pure: buffer in, variables and diags out, no I/O
+ * and no globals, so any thread may call it; it takes no locks. main runs it
+ * before the first thread starts.
+ */
+#include "dotenv.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How much of a bad key goes into a message; DIAG_MSG_MAX must still fit it. */
+#define BADKEY_SHOW 48
+
+/* A growable byte string; NUL-terminated only after sbuf_finish. */
+struct sbuf {
+	char *p;
+	size_t n, cap;
+};
+
+/* One open ${NAME:-default} whose closing brace is still ahead. */
+struct frame {
+	size_t dollar;	  /* offset of its '$', for "unterminated" */
+	bool outer_emit;  /* whether text around it is being produced */
+};
+
+struct parser {
+	const char *buf;
+	size_t len;
+	struct envlist *out;
+	env_lookup_fn lookup;
+	void *ctx;
+	struct diags *errs;
+	size_t nerr; /* counted here too: ERRS may be full and drop entries */
+	/* Where the current entry starts, to turn byte offsets into line:col. */
+	unsigned line;
+	size_t ls;
+	/*
+	 * The current entry already has an error: report nothing more about
+	 * it (one mistake, one message) and do not set it.
+	 */
+	bool failed;
+	struct sbuf val;
+	struct frame *stack;
+	size_t stack_cap;
+};
+
+static char *mem_dup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *value)
+{
+	char *v = mem_dup(value, strlen(value));
+	char *k;
+	size_t i;
+
+	if (!v)
+		return ENOMEM;
+	for (i = 0; i < l->n; i++) {
+		if (strlen(l->v[i].key) == keylen && memcmp(l->v[i].key, key, keylen) == 0) {
+			/* VALUE may point into the old value: copied before freeing. */
+			free(l->v[i].value);
+			l->v[i].value = v;
+			return 0;
+		}
+	}
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 16;
+		struct envvar *nv;
+
+		if (ncap < l->cap || ncap > SIZE_MAX / sizeof(*nv))
+			goto nomem;
+		nv = realloc(l->v, ncap * sizeof(*nv));
+		if (!nv)
+			goto nomem;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	k = mem_dup(key, keylen);
+	if (!k)
+		goto nomem;
+	l->v[l->n].key = k;
+	l->v[l->n].value = v;
+	l->n++;
+	return 0;
+nomem:
+	free(v);
+	return ENOMEM;
+}
+
+const char *envlist_get(const struct envlist *l, const char *key, size_t keylen)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i].key) == keylen && memcmp(l->v[i].key, key, keylen) == 0)
+			return l->v[i].value;
+	return NULL;
+}
+
+void envlist_free(struct envlist *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].value);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int sbuf_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->cap - b->n <= n) {
+		size_t ncap = b->cap ? b->cap : 64;
+		char *np;
+
+		while (ncap - b->n <= n) {
+			if (ncap > SIZE_MAX / 2)
+				return ENOMEM;
+			ncap *= 2;
+		}
+		np = realloc(b->p, ncap);
+		if (!np)
+			return ENOMEM;
+		b->p = np;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	return 0;
+}
+
+static int sbuf_putc(struct sbuf *b, char c)
+{
+	return sbuf_put(b, &c, 1);
+}
+
+/* sbuf_put always leaves one spare byte, but the buffer may not exist yet. */
+static int sbuf_finish(struct sbuf *b)
+{
+	if (!b->p && sbuf_put(b, "", 0))
+		return ENOMEM;
+	b->p[b->n] = '\0';
+	return 0;
+}
+
+/* ASCII only, not <ctype.h>: names must not depend on the locale. */
+static bool is_name_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool is_name_char(char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Keys may contain dots (compose-go allows them); bare $VAR names may not. */
+static bool is_key_char(char c)
+{
+	return is_name_char(c) || c == '.';
+}
+
+static bool valid_key(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !is_name_start(s[0]))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!is_key_char(s[i]))
+			return false;
+	return true;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static size_t skip_blank(const char *buf, size_t i, size_t eol)
+{
+	while (i < eol && is_blank(buf[i]))
+		i++;
+	return i;
+}
+
+/* Offset of the '\n' ending the line that holds I, or LEN. */
+static size_t line_end(const struct parser *p, size_t i)
+{
+	const char *nl = memchr(p->buf + i, '\n', p->len - i);
+
+	return nl ? (size_t)(nl - p->buf) : p->len;
+}
+
+/* I is at the end of its line, counting a CR right before the LF as part of it. */
+static bool at_eol(const struct parser *p, size_t i, size_t eol)
+{
+	return i == eol || (p->buf[i] == '\r' && i + 1 == eol);
+}
+
+static unsigned clamp_col(size_t n)
+{
+	return n > UINT_MAX ? UINT_MAX : (unsigned)n;
+}
+
+__attribute__((format(printf, 4, 5)))
+static void report(struct parser *p, unsigned line, unsigned col, const char *fmt, ...)
+{
+	char msg[DIAG_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->errs)
+		diag_add(p->errs, line, col, "%s", msg);
+	p->nerr++;
+}
+
+/* Line and column of OFF, counted from the start of the current entry. */
+static void where(const struct parser *p, size_t off, unsigned *line, unsigned *col)
+{
+	size_t ls = p->ls, i;
+	unsigned l = p->line;
+
+	for (i = ls; i < off; i++) {
+		if (p->buf[i] == '\n') {
+			l++;
+			ls = i + 1;
+		}
+	}
+	*line = l;
+	*col = clamp_col(off - ls + 1);
+}
+
+/* Reports the first error of the current entry; later ones would be noise. */
+__attribute__((format(printf, 3, 4)))
+static void fail(struct parser *p, size_t off, const char *fmt, ...)
+{
+	char msg[DIAG_MSG_MAX];
+	unsigned line, col;
+	va_list ap;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	where(p, off, &line, &col);
+	report(p, line, col, "%s", msg);
+}
+
+/*
+ * A NUL would silently cut the value short once it becomes a C string, so
+ * the whole line is refused. Checked per physical line, also inside quotes.
+ */
+static void check_nul(struct parser *p, size_t from, size_t eol, unsigned line, size_t ls)
+{
+	const char *nul = memchr(p->buf + from, '\0', eol - from);
+
+	if (!nul)
+		return;
+	report(p, line, clamp_col((size_t)(nul - p->buf) - ls + 1), "NUL byte in line");
+	p->failed = true;
+}
+
+static void bad_key(struct parser *p, size_t ks, size_t n)
+{
+	char show[BADKEY_SHOW + 8];
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o < BADKEY_SHOW; i++) {
+		unsigned char c = (unsigned char)p->buf[ks + i];
+
+		if (c >= 0x20 && c < 0x7f)
+			show[o++] = (char)c;
+		else
+			o += (size_t)snprintf(show + o, sizeof(show) - o, "\\x%02x", c);
+	}
+	if (i < n) {
+		memcpy(show + o, "...", 3);
+		o += 3;
+	}
+	show[o] = '\0';
+	fail(p, ks, "invalid variable name '%s'", show);
+}
+
+/* ${NAME} looks at this file's (and earlier files') variables first. */
+static const char *lookup_var(const struct parser *p, const char *name, size_t n)
+{
+	const char *v = envlist_get(p->out, name, n);
+
+	if (v)
+		return v;
+	return p->lookup ? p->lookup(name, n, p->ctx) : NULL;
+}
+
+static int push_frame(struct parser *p, size_t depth, size_t dollar, bool outer_emit)
+{
+	if (depth == p->stack_cap) {
+		size_t ncap = p->stack_cap ? p->stack_cap * 2 : 8;
+		struct frame *ns;
+
+		if (ncap > SIZE_MAX / sizeof(*ns))
+			return ENOMEM;
+		ns = realloc(p->stack, ncap * sizeof(*ns));
+		if (!ns)
+			return ENOMEM;
+		p->stack = ns;
+		p->stack_cap = ncap;
+	}
+	p->stack[depth].dollar = dollar;
+	p->stack[depth].outer_emit = outer_emit;
+	return 0;
+}
+
+static char unescape(char c)
+{
+	switch (c) {
+	case 'n':
+		return '\n';
+	case 't':
+		return '\t';
+	case 'r':
+		return '\r';
+	case '\\':
+	case '"':
+	case '$':
+		return c;
+	default:
+		return '\0';
+	}
+}
+
+/*
+ * Handles the ${ at I (the '$'); on success *NEXT is where scanning resumes
+ * and *DEPTH grows when a default follows. EMIT says whether the text is
+ * being produced or only skipped (an unused default still has to be parsed
+ * to find its closing brace). Returns 0, ENOMEM, or -1 after an error.
+ */
+static int expand_brace(struct parser *p, size_t i, size_t e, size_t *depth, bool *emit,
+			size_t *next)
+{
+	const char *buf = p->buf;
+	size_t ns = i + 2, ne = ns;
+	const char *v;
+	bool use_default;
+	size_t oplen;
+
+	while (ne < e && is_key_char(buf[ne]))
+		ne++;
+	if (ne == e || (buf[ne] == ':' && ne + 1 == e)) {
+		fail(p, i, "unterminated ${...}");
+		return -1;
+	}
+	if (ne == ns || !is_name_start(buf[ns])) {
+		fail(p, ns, "invalid variable name in ${...}");
+		return -1;
+	}
+	v = lookup_var(p, buf + ns, ne - ns);
+	if (buf[ne] == '}') {
+		*next = ne + 1;
+		return *emit && v ? sbuf_put(&p->val, v, strlen(v)) : 0;
+	}
+	if (buf[ne] == ':' && buf[ne + 1] == '-') {
+		use_default = !v || !*v;
+		oplen = 2;
+	} else if (buf[ne] == '-') {
+		use_default = !v;
+		oplen = 1;
+	} else {
+		fail(p, ne, "invalid variable name in ${...}");
+		return -1;
+	}
+	if (*emit && !use_default && sbuf_put(&p->val, v, strlen(v)))
+		return ENOMEM;
+	if (push_frame(p, *depth, i, *emit))
+		return ENOMEM;
+	(*depth)++;
+	*emit = *emit && use_default;
+	*next = ne + oplen;
+	return 0;
+}
+
+/*
+ * Expands BUF[S..E) into p->val: $VAR, ${VAR}, ${VAR:-def}, ${VAR-def}, $$,
+ * and, when DQ, the double-quote escapes. Nested defaults use an explicit
+ * stack rather than recursion so a hostile file cannot exhaust the C stack.
+ * Returns 0 or ENOMEM; errors set p->failed.
+ */
+static int expand(struct parser *p, size_t s, size_t e, bool dq)
+{
+	const char *buf = p->buf;
+	struct sbuf *b = &p->val;
+	size_t i = s, depth = 0;
+	bool emit = true;
+	int rc = 0;
+
+	b->n = 0;
+	while (i < e && !rc) {
+		char c = buf[i];
+
+		if (dq && c == '\\' && i + 1 < e) {
+			char t = unescape(buf[i + 1]);
+
+			/* Unknown escapes stay as written, as compose-go keeps them. */
+			if (emit)
+				rc = t ? sbuf_putc(b, t) : sbuf_put(b, buf + i, 2);
+			i += 2;
+		} else if (c == '}' && depth > 0) {
+			emit = p->stack[--depth].outer_emit;
+			i++;
+		} else if (c != '$' || i + 1 == e) {
+			rc = emit ? sbuf_putc(b, c) : 0;
+			i++;
+		} else if (buf[i + 1] == '$') {
+			rc = emit ? sbuf_putc(b, '$') : 0;
+			i += 2;
+		} else if (buf[i + 1] == '{') {
+			rc = expand_brace(p, i, e, &depth, &emit, &i);
+			if (rc < 0)
+				return 0;
+		} else if (is_name_start(buf[i + 1])) {
+			size_t ns = i + 1;
+			const char *v;
+
+			for (i = ns; i < e && is_name_char(buf[i]); i++)
+				;
+			v = lookup_var(p, buf + ns, i - ns);
+			if (emit && v)
+				rc = sbuf_put(b, v, strlen(v));
+		} else {
+			/* "$5", "$-": not a reference, so the dollar is literal. */
+			rc = emit ? sbuf_putc(b, c) : 0;
+			i++;
+		}
+	}
+	if (rc)
+		return rc;
+	if (depth > 0) {
+		fail(p, p->stack[0].dollar, "unterminated ${...}");
+		return 0;
+	}
+	return sbuf_finish(b);
+}
+
+static int set_value(struct parser *p, size_t ks, size_t klen)
+{
+	if (p->failed)
+		return 0;
+	return envlist_set(p->out, p->buf + ks, klen, p->val.p);
+}
+
+/*
+ * The value at Q opens a quote. Quoted values may run over several lines;
+ * *NEXT becomes the start of the line after the closing quote, or LEN when
+ * the quote never closes (the rest of the file is then inside it, so
+ * nothing after it could be parsed meaningfully).
+ */
+static int parse_quoted(struct parser *p, size_t ks, size_t klen, size_t q, size_t *next)
+{
+	const char *buf = p->buf;
+	char quote = buf[q];
+	unsigned qline, qcol, line;
+	size_t i, ls, eol, j;
+	int rc = 0;
+
+	where(p, q, &qline, &qcol);
+	line = qline;
+	ls = q + 1 - qcol;
+	for (i = q + 1; i < p->len && buf[i] != quote; i++) {
+		if (buf[i] == '\n') {
+			line++;
+			ls = i + 1;
+			check_nul(p, ls, line_end(p, ls), line, ls);
+		} else if (quote == '"' && buf[i] == '\\' && i + 1 < p->len && buf[i + 1] != '\n') {
+			i++;
+		}
+	}
+	if (i == p->len) {
+		/* Reported even after a NUL: it is a separate, file-wide problem. */
+		report(p, qline, qcol, "unterminated %s-quoted value",
+		       quote == '"' ? "double" : "single");
+		*next = p->len;
+		return 0;
+	}
+	if (!p->failed) {
+		if (quote == '"') {
+			rc = expand(p, q + 1, i, true);
+		} else {
+			p->val.n = 0;
+			rc = sbuf_put(&p->val, buf + q + 1, i - q - 1);
+			if (!rc)
+				rc = sbuf_finish(&p->val);
+		}
+		if (rc)
+			return rc;
+	}
+	eol = line_end(p, i);
+	*next = eol < p->len ? eol + 1 : p->len;
+	j = skip_blank(buf, i + 1, eol);
+	if (!at_eol(p, j, eol) && buf[j] != '#')
+		fail(p, j, "unexpected text after closing quote");
+	return set_value(p, ks, klen);
+}
+
+/* The value after KEY= starts at I; EOL ends the line. */
+static int parse_value(struct parser *p, size_t ks, size_t klen, size_t i, size_t eol,
+		       size_t *next)
+{
+	const char *buf = p->buf;
+	size_t e;
+	int rc;
+
+	i = skip_blank(buf, i, eol);
+	if (i < eol && (buf[i] == '"' || buf[i] == '\''))
+		return parse_quoted(p, ks, klen, i, next);
+	/* '#' starts a comment only after a blank, so URLs with #frag survive. */
+	for (e = i; e < eol; e++)
+		if (buf[e] == '#' && is_blank(buf[e - 1]))
+			break;
+	while (e > i && (is_blank(buf[e - 1]) || buf[e - 1] == '\r'))
+		e--;
+	if (p->failed)
+		return 0;
+	rc = expand(p, i, e, false);
+	if (rc)
+		return rc;
+	return set_value(p, ks, klen);
+}
+
+/* A bare KEY line passes the inherited variable through, if there is one. */
+static int import_key(struct parser *p, size_t ks, size_t klen)
+{
+	const char *v;
+
+	if (p->failed || !p->lookup)
+		return 0;
+	v = p->lookup(p->buf + ks, klen, p->ctx);
+	return v ? envlist_set(p->out, p->buf + ks, klen, v) : 0;
+}
+
+/* "export KEY=..." as in shell files; "export=1" and "export" alone are keys. */
+static size_t skip_export(const struct parser *p, size_t i, size_t eol)
+{
+	size_t j;
+
+	if (eol - i < 7 || memcmp(p->buf + i, "export", 6) != 0 || !is_blank(p->buf[i + 6]))
+		return i;
+	j = skip_blank(p->buf, i + 6, eol);
+	if (at_eol(p, j, eol) || p->buf[j] == '#' || p->buf[j] == '=')
+		return i;
+	return j;
+}
+
+/*
+ * Parses the entry starting at line start START; sets *NEXT to the start of
+ * the next entry. Returns 0 (errors go to the diags) or ENOMEM.
+ */
+static int parse_entry(struct parser *p, size_t start, size_t *next)
+{
+	const char *buf = p->buf;
+	size_t eol = line_end(p, start);
+	size_t i, ks, klen;
+
+	*next = eol < p->len ? eol + 1 : p->len;
+	p->failed = false;
+	check_nul(p, start, eol, p->line, start);
+	i = skip_blank(buf, start, eol);
+	if (at_eol(p, i, eol) || buf[i] == '#')
+		return 0;
+	i = skip_export(p, i, eol);
+	ks = i;
+	while (i < eol && buf[i] != '=' && !is_blank(buf[i]) && buf[i] != '\r')
+		i++;
+	klen = i - ks;
+	if (!valid_key(buf + ks, klen)) {
+		bad_key(p, ks, klen);
+		return 0;
+	}
+	i = skip_blank(buf, i, eol);
+	if (i < eol && buf[i] == '=')
+		return parse_value(p, ks, klen, i + 1, eol, next);
+	/* The key ended at a blank, '=' or CR, so a '#' here follows a blank. */
+	if (at_eol(p, i, eol) || buf[i] == '#')
+		return import_key(p, ks, klen);
+	fail(p, i, "expected KEY=VALUE");
+	return 0;
+}
+
+int dotenv_parse(const char *buf, size_t len, struct envlist *out, env_lookup_fn lookup,
+		 void *ctx, struct diags *errs)
+{
+	struct parser p = {
+		.buf = buf, .len = len, .out = out, .lookup = lookup, .ctx = ctx,
+		.errs = errs, .line = 1,
+	};
+	size_t pos = 0, next, i;
+	int rc = 0;
+
+	while (pos < len) {
+		rc = parse_entry(&p, pos, &next);
+		if (rc)
+			break;
+		for (i = pos; i < next; i++)
+			if (buf[i] == '\n')
+				p.line++;
+		p.ls = next;
+		pos = next;
+	}
+	free(p.val.p);
+	free(p.stack);
+	if (rc)
+		return rc;
+	return p.nerr ? EINVAL : 0;
+}

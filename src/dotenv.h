@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dotenv: the pure env-file parser (Docker Compose .env dialect) and the
+ * ordered key/value list it fills. No I/O, no globals; safe from any thread.
+ */
+#ifndef PROCINIT_DOTENV_H
+#define PROCINIT_DOTENV_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct envvar {
+	char *key;
+	char *value;
+};
+
+/* An ordered list of unique keys; setting a key again replaces its value. */
+struct envlist {
+	struct envvar *v;
+	size_t n, cap;
+};
+
+/* 0 or ENOMEM. Copies KEY (KEYLEN bytes) and VALUE (NUL-terminated). */
+int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *value);
+/* The value of KEY (KEYLEN bytes), or NULL. */
+const char *envlist_get(const struct envlist *l, const char *key, size_t keylen);
+void envlist_free(struct envlist *l);
+
+/*
+ * Looks up a variable of the inherited environment for ${VAR} expansion;
+ * returns NULL when unset. NAME is not NUL-terminated.
+ */
+typedef const char *(*env_lookup_fn)(const char *name, size_t namelen, void *ctx);
+
+/*
+ * Parses LEN bytes of BUF into OUT, which may already hold variables from
+ * earlier files (later definitions win). ${VAR} looks in OUT first, then
+ * LOOKUP (may be NULL). Errors go to ERRS as line/col of BUF.
+ * Returns 0, EINVAL when ERRS got entries, or ENOMEM.
+ */
+int dotenv_parse(const char *buf, size_t len, struct envlist *out, env_lookup_fn lookup,
+		 void *ctx, struct diags *errs);
+
+#endif

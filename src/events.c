@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * events: a bounded ring of events, one mutex, two condition variables on
+ * CLOCK_MONOTONIC. Posted from the reaper, signal and pump threads; consumed
+ * by the supervisor only. Lock order: this lock is a leaf.
+ */
+#include "events.h"
+
+#include <errno.h>
+#include <pthread.h>
+
+#define EVENTS_CAP 1024
+
+static struct event ring[EVENTS_CAP];
+static size_t head, count;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t not_empty, not_full;
+
+int events_init(void)
+{
+	pthread_condattr_t attr;
+	int err;
+
+	err = pthread_condattr_init(&attr);
+	if (err)
+		return err;
+	err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	if (!err)
+		err = pthread_cond_init(&not_empty, &attr);
+	if (!err)
+		err = pthread_cond_init(&not_full, &attr);
+	pthread_condattr_destroy(&attr);
+	return err;
+}
+
+void events_post(const struct event *ev)
+{
+	pthread_mutex_lock(&lock);
+	/* Backpressure rather than loss: the supervisor never posts, so it drains us. */
+	while (count == EVENTS_CAP)
+		pthread_cond_wait(&not_full, &lock);
+	ring[(head + count) % EVENTS_CAP] = *ev;
+	count++;
+	pthread_cond_signal(&not_empty);
+	pthread_mutex_unlock(&lock);
+}
+
+int events_wait(struct event *ev, const struct timespec *deadline)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&lock);
+	while (count == 0 && err != ETIMEDOUT) {
+		if (deadline)
+			err = pthread_cond_timedwait(&not_empty, &lock, deadline);
+		else
+			pthread_cond_wait(&not_empty, &lock);
+	}
+	if (count > 0) {
+		*ev = ring[head];
+		head = (head + 1) % EVENTS_CAP;
+		count--;
+		pthread_cond_signal(&not_full);
+		err = 0;
+	}
+	pthread_mutex_unlock(&lock);
+	return err;
+}
+
+struct timespec mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+struct timespec mono_add(struct timespec t, double seconds)
+{
+	long long ns = (long long)(seconds * 1e9);
+
+	t.tv_sec += (time_t)(ns / 1000000000LL);
+	t.tv_nsec += (long)(ns % 1000000000LL);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+int mono_cmp(struct timespec a, struct timespec b)
+{
+	if (a.tv_sec != b.tv_sec)
+		return a.tv_sec < b.tv_sec ? -1 : 1;
+	if (a.tv_nsec != b.tv_nsec)
+		return a.tv_nsec < b.tv_nsec ? -1 : 1;
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * events: the one queue through which the reaper, signal and pump threads
+ * talk to the supervisor. A fixed ring under one mutex; producers block while
+ * it is full, the supervisor waits on it with a deadline.
+ */
+#ifndef PROCINIT_EVENTS_H
+#define PROCINIT_EVENTS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+enum event_kind {
+	EV_SIGNAL,  /* signo: procinit received it */
+	EV_EXIT,    /* pid, status: waitpid reaped it (child or orphan) */
+	EV_NOCHILD, /* gen: waitpid said ECHILD while the spawn generation was gen */
+	EV_DRAINED, /* proc: its pump has written every byte of the exited child */
+	EV_EOF,     /* proc: its pump saw end of file and has ended */
+};
+
+struct event {
+	enum event_kind kind;
+	int signo;
+	pid_t pid;
+	int status;
+	unsigned long gen;
+	size_t proc;
+};
+
+int events_init(void);
+void events_post(const struct event *ev);
+/* 0 with *EV filled, or ETIMEDOUT once DEADLINE (CLOCK_MONOTONIC; NULL: none) passed. */
+int events_wait(struct event *ev, const struct timespec *deadline);
+
+/* CLOCK_MONOTONIC helpers shared by every timed wait. */
+struct timespec mono_now(void);
+struct timespec mono_add(struct timespec t, double seconds);
+int mono_cmp(struct timespec a, struct timespec b);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * formation: the pure parser for -m all=1,web=2,worker=0 and foreman's PORT
+ * rule. No I/O, no globals; safe from any thread.
+ */
+#ifndef PROCINIT_FORMATION_H
+#define PROCINIT_FORMATION_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define FORMATION_MAX 10000 /* instances of one type */
+
+struct formation_entry {
+	char *name; /* a process type name, or "all" */
+	unsigned count;
+};
+
+struct formation {
+	struct formation_entry *v;
+	size_t n;
+};
+
+/*
+ * Parses "name=N[,name=N...]" (LEN bytes of SPEC). Names follow the Procfile
+ * rule [A-Za-z0-9_-]+; N is a decimal in 0..FORMATION_MAX; whitespace around
+ * items is allowed; a repeated name is an error. Errors go to ERRS with line 0
+ * and col = 1-based byte offset in SPEC. Returns 0, EINVAL or ENOMEM.
+ */
+int formation_parse(const char *spec, size_t len, struct formation *out, struct diags *errs);
+
+/* Instances of NAME: its own entry, else "all", else 1. F may be empty. */
+unsigned formation_count(const struct formation *f, const char *name);
+
+/*
+ * foreman's rule: base + 100 * type_index + (instance - 1). Stores the port
+ * in *PORT and returns 0, or returns ERANGE when it falls outside 1..65535.
+ */
+int formation_port(long base, size_t type_index, unsigned instance, long *port);
+
+void formation_free(struct formation *f);
+
+#endif

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * io: EINTR, short-write and EAGAIN handling, once. Any thread; no locks.
+ */
+#include "io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int io_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* Someone handed us a non-blocking stdout: wait, don't spin. */
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				return errno;
+			continue;
+		}
+		return n < 0 ? errno : EIO;
+	}
+	return 0;
+}
+
+ssize_t io_read(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+int io_read_file(const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+	size_t cap = 4096, have = 0;
+	char *b = NULL;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return errno;
+	if (fstat(fd, &st) < 0) {
+		err = errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = EISDIR;
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;
+	for (;;) {
+		ssize_t n;
+
+		if (have + 1 >= cap || !b) {
+			char *nb;
+
+			if (b)
+				cap *= 2;
+			nb = realloc(b, cap);
+			if (!nb) {
+				err = ENOMEM;
+				goto out;
+			}
+			b = nb;
+		}
+		n = io_read(fd, b + have, cap - have - 1);
+		if (n < 0) {
+			err = errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	b[have] = '\0';
+	*buf = b;
+	*len = have;
+	b = NULL;
+out:
+	free(b);
+	close(fd);
+	return err;
+}

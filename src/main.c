@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main: parses the command line, loads the app, and either checks it, execs
+ * one command (run), or sets up the threads and hands over to the
+ * supervisor (start). Until the first child exists it may exit with 2; from
+ * then on the supervisor decides the exit status.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "announce.h"
+#include "app.h"
+#include "cli.h"
+#include "events.h"
+#include "output.h"
+#include "reaper.h"
+#include "sigthread.h"
+#include "supervisor.h"
+
+static const char usage[] =
+	"usage: procinit [OPTIONS] [start [PROCESS...]]   run the Procfile (default)\n"
+	"       procinit [OPTIONS] run PROCESS|COMMAND [ARG...]\n"
+	"       procinit [OPTIONS] check\n"
+	"       procinit --help | --version\n"
+	"\n"
+	"options:\n"
+	"  -f, --procfile FILE        Procfile to use (default: ./Procfile)\n"
+	"  -d, --root DIR             working folder (default: the Procfile's folder)\n"
+	"  -e, --env FILE[,FILE...]   env files (default: ROOT/.env if it exists)\n"
+	"  -m, --formation SPEC       instances, e.g. all=1,web=2,worker=0\n"
+	"  -p, --port N               base port (default: $PORT, else 5000)\n"
+	"  -t, --timeout SECONDS      grace before SIGKILL (default: 5)\n"
+	"      --color, --no-color    force colour on or off\n"
+	"      --timestamp            show HH:MM:SS before each line\n"
+	"  -h, --help                 this help\n"
+	"  -V, --version              print the version\n";
+
+
+static bool env_true(const char *name, bool *value)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v)
+		return false;
+	*value = strcmp(v, "0") && strcasecmp(v, "false") && strcasecmp(v, "no");
+	return true;
+}
+
+static bool want_color(enum cli_color flag)
+{
+	bool v;
+
+	if (flag != COLOR_AUTO)
+		return flag == COLOR_ON;
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		return false;
+	if (env_true("COLOR", &v))
+		return v;
+	if (env_true("FORCE_COLOR", &v))
+		return v;
+	return isatty(1);
+}
+
+static int do_check(struct app *a)
+{
+	printf("valid procfile detected (");
+	for (size_t i = 0; i < a->pf.n; i++)
+		printf("%s%s", i ? ", " : "", a->pf.v[i].name);
+	printf(")\n");
+	return 0;
+}
+
+static int do_run(const struct settings *s, struct app *a)
+{
+	char **envp = app_run_env(a);
+	long idx = a->have_procfile ? procfile_find(&a->pf, s->run_argv[0]) : -1;
+
+	if (!envp) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 1;
+	}
+	if (chdir(a->root) < 0) {
+		fprintf(stderr, "procinit: %s: %s\n", a->root, strerror(errno));
+		return 2;
+	}
+	environ = envp;
+	if (idx >= 0) {
+		/* "$@" keeps each extra argument one word, unlike foreman's join. */
+		size_t n = s->run_argc + 4;
+		char **argv = calloc(n, sizeof(char *)), *cmd;
+
+		if (!argv || asprintf(&cmd, "%s \"$@\"", a->pf.v[idx].command) < 0) {
+			fprintf(stderr, "procinit: out of memory\n");
+			return 1;
+		}
+		argv[0] = "sh";
+		argv[1] = "-c";
+		argv[2] = cmd;
+		for (size_t i = 0; i < s->run_argc; i++)
+			argv[3 + i] = s->run_argv[i];
+		execv("/bin/sh", argv);
+		fprintf(stderr, "procinit: /bin/sh: %s\n", strerror(errno));
+		return errno == ENOENT ? 127 : 126;
+	}
+	execvp(s->run_argv[0], s->run_argv);
+	fprintf(stderr, "procinit: %s: %s\n", s->run_argv[0],
+		errno == ENOENT ? "command not found" : strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+/* What children read on stdin: /dev/null, or an empty pipe where there is no /dev. */
+static int open_stdin_source(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int p[2];
+
+	if (fd >= 0)
+		return fd;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	close(p[1]);
+	return p[0];
+}
+
+static int do_start(const struct settings *s, struct app *a)
+{
+	struct sup_config cfg = { 0 };
+	struct sigaction old;
+	sigset_t orig;
+	int err;
+
+	if (app_plan(s, a))
+		return 2;
+	cfg.inst = a->inst;
+	cfg.n = a->n_inst;
+	cfg.dir = a->root;
+	cfg.timeout = s->timeout;
+	cfg.name_width = a->name_width;
+	cfg.orig_mask = &orig;
+	cfg.pid1 = getpid() == 1;
+
+	/* Before the first thread: every thread inherits this mask. */
+	sigthread_block_all(&orig);
+	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us. */
+	sigaction(SIGCHLD, NULL, &old);
+	if (old.sa_handler == SIG_IGN) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		sigaction(SIGCHLD, &dfl, NULL);
+		cfg.sigchld_orig_ign = true;
+	}
+	if (!cfg.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		fprintf(stderr, "procinit: warning: cannot become a child subreaper (%s): "
+				"orphans will not be reaped\n", strerror(errno));
+	cfg.stdin_fd = open_stdin_source();
+	if (cfg.stdin_fd < 0) {
+		fprintf(stderr, "procinit: cannot open /dev/null: %s\n", strerror(errno));
+		return 1;
+	}
+	output_configure(1, want_color(s->color), s->timestamp, a->name_width);
+	err = events_init();
+	if (!err)
+		err = announce_start();
+	if (!err)
+		err = reaper_start();
+	if (!err)
+		err = sigthread_start();
+	if (err) {
+		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
+		return 1;
+	}
+	return supervisor_run(&cfg);
+}
+
+int main(int argc, char **argv)
+{
+	struct settings s;
+	char err[CLI_ERR_MAX];
+	struct app a;
+	int rc;
+
+	if (cli_parse(argc, argv, &s, err, sizeof(err))) {
+		fprintf(stderr, "procinit: %s\n", err);
+		fprintf(stderr, "Try 'procinit --help' for more information.\n");
+		return 2;
+	}
+	switch (s.cmd) {
+	case CMD_HELP:
+		fputs(usage, stdout);
+		return 0;
+	case CMD_VERSION:
+		printf("procinit %s\n", PROCINIT_VERSION);
+		return 0;
+	case CMD_CHECK:
+		rc = app_load(&s, &a, true);
+		return rc ? rc : do_check(&a);
+	case CMD_RUN:
+		rc = app_load(&s, &a, false);
+		return rc ? rc : do_run(&s, &a);
+	case CMD_START:
+		break;
+	}
+	rc = app_load(&s, &a, true);
+	if (rc)
+		return rc;
+	rc = do_start(&s, &a);
+	fflush(stdout);
+	_exit(rc);
+}

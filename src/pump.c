@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pump: reads a child's pipe, writes whole prefixed lines. Runs in its own
+ * thread; holds the output lock only inside output_write. Waits in poll()
+ * with no timeout unless a partial line is pending (then at most 100 ms),
+ * so an idle pump makes no wake-ups.
+ */
+#include "pump.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "events.h"
+#include "io.h"
+#include "linefmt.h"
+
+#define PUMP_OUT_CAP (PUMP_IN_CAP + 2 * OUTPUT_PREFIX_MAX + 2)
+
+struct pump_state {
+	struct pump *p;
+	char *in, *out;
+	size_t have, outlen;
+	char prefix[OUTPUT_PREFIX_MAX];
+	size_t plen;
+	time_t prefix_time;
+	struct timespec partial_deadline;
+	bool partial_armed, released, drain_pending;
+};
+
+static void refresh_prefix(struct pump_state *s)
+{
+	time_t now;
+
+	if (s->plen && !output_timestamps())
+		return;
+	now = time(NULL);
+	if (s->plen && now == s->prefix_time)
+		return;
+	s->prefix_time = now;
+	s->plen = output_prefix(s->prefix, s->p->name, s->p->color, now);
+}
+
+static void flush_out(struct pump_state *s)
+{
+	if (s->outlen) {
+		output_write(s->out, s->outlen);
+		s->outlen = 0;
+	}
+}
+
+static void emit_piece(struct pump_state *s, const char *b, size_t n)
+{
+	if (linefmt_piece(s->prefix, s->plen, b, n, s->out, PUMP_OUT_CAP, &s->outlen) < 0) {
+		flush_out(s);
+		linefmt_piece(s->prefix, s->plen, b, n, s->out, PUMP_OUT_CAP, &s->outlen);
+	}
+}
+
+/* Moves every complete line of s->in to s->out; keeps the partial tail. */
+static void split_lines(struct pump_state *s)
+{
+	const char *last = memrchr(s->in, '\n', s->have);
+	size_t end = last ? (size_t)(last - s->in) + 1 : 0, off = 0;
+
+	refresh_prefix(s);
+	while (off < end) {
+		off += linefmt_lines(s->prefix, s->plen, s->in + off, end - off, s->out,
+				     PUMP_OUT_CAP, &s->outlen);
+		if (off < end)
+			flush_out(s); /* out is full; the next line always fits an empty one */
+	}
+	if (off == 0 && s->have == PUMP_IN_CAP) {
+		/* A line longer than the buffer: pass it on in pieces, never drop it. */
+		emit_piece(s, s->in, s->have);
+		off = s->have;
+	}
+	if (off) {
+		memmove(s->in, s->in + off, s->have - off);
+		s->have -= off;
+		s->partial_armed = false;
+	}
+	if (s->have && !s->partial_armed) {
+		/* The clock starts with the first byte of a line that has no end yet. */
+		s->partial_deadline = mono_add(mono_now(), PUMP_PARTIAL_MS / 1000.0);
+		s->partial_armed = true;
+	}
+}
+
+static void flush_partial(struct pump_state *s)
+{
+	if (s->have) {
+		refresh_prefix(s);
+		emit_piece(s, s->in, s->have);
+		s->have = 0;
+	}
+	s->partial_armed = false;
+	flush_out(s);
+}
+
+/* Reads until the pipe is empty. Returns true at end of file. */
+static bool read_available(struct pump_state *s)
+{
+	for (;;) {
+		ssize_t n = io_read(s->p->fd, s->in + s->have, PUMP_IN_CAP - s->have);
+
+		if (n > 0) {
+			s->have += (size_t)n;
+			split_lines(s);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return false;
+		return true; /* EOF, or an error that no retry will cure */
+	}
+}
+
+static int poll_timeout_ms(const struct pump_state *s)
+{
+	struct timespec now;
+	long long ms;
+
+	if (!s->have)
+		return -1;
+	now = mono_now();
+	ms = (long long)(s->partial_deadline.tv_sec - now.tv_sec) * 1000 +
+	     (s->partial_deadline.tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : (int)ms + 1;
+}
+
+static void take_wake(struct pump_state *s)
+{
+	uint64_t v;
+
+	if (io_read(s->p->wake_fd, &v, sizeof(v)) != sizeof(v))
+		return;
+	if (v & 0xffffffffULL)
+		s->released = true;
+	if (v >> 32)
+		s->drain_pending = true;
+}
+
+static void post(struct pump_state *s, enum event_kind kind)
+{
+	struct event ev = { .kind = kind, .proc = s->p->proc };
+
+	events_post(&ev);
+}
+
+static void *pump_thread_main(void *arg)
+{
+	struct pump_state s = { .p = arg };
+	struct pump_state *sp = &s;
+	bool eof = false;
+
+	s.in = malloc(PUMP_IN_CAP);
+	s.out = malloc(PUMP_OUT_CAP);
+	while (!eof) {
+		struct pollfd pfd[2] = {
+			{ .fd = sp->p->wake_fd, .events = POLLIN },
+			/* Until released, leave the pipe alone: the start line goes first. */
+			{ .fd = s.released ? sp->p->fd : -1, .events = POLLIN },
+		};
+
+		if (poll(pfd, 2, poll_timeout_ms(sp)) < 0 && errno != EINTR)
+			pfd[0].revents = pfd[1].revents = 0;
+		if (pfd[0].revents & POLLIN)
+			take_wake(sp);
+		if (!s.released)
+			continue;
+		if (!s.in || !s.out) {
+			/* No buffers: still honour the contract, just without output. */
+			char sink[512];
+
+			while (io_read(sp->p->fd, sink, sizeof(sink)) > 0)
+				;
+			eof = io_read(sp->p->fd, sink, 1) == 0;
+		} else {
+			eof = read_available(sp);
+			if (s.have && mono_cmp(mono_now(), s.partial_deadline) >= 0)
+				flush_partial(sp);
+			else
+				flush_out(sp);
+		}
+		if (eof || s.drain_pending) {
+			if (s.in && s.out)
+				flush_partial(sp);
+			if (s.drain_pending && !eof)
+				post(sp, EV_DRAINED);
+			s.drain_pending = false;
+		}
+	}
+	close(sp->p->fd);
+	free(s.in);
+	free(s.out);
+	post(sp, EV_EOF);
+	return NULL;
+}
+
+int pump_start(struct pump *p)
+{
+	pthread_attr_t attr;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, PUMP_STACK_SIZE);
+	err = pthread_create(&p->tid, &attr, pump_thread_main, p);
+	pthread_attr_destroy(&attr);
+	return err;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pump: one thread per child that moves the child's output pipe to stdout,
+ * line by line behind the child's prefix. It touches only its own struct
+ * pump (set up before the thread starts) and takes only the output lock.
+ */
+#ifndef PROCINIT_PUMP_H
+#define PROCINIT_PUMP_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output.h"
+
+#define PUMP_IN_CAP (64 * 1024)
+#define PUMP_PARTIAL_MS 100
+#define PUMP_STACK_SIZE (128 * 1024)
+
+/* Values added to wake_fd (an eventfd): two counters in one 64-bit word. */
+#define PUMP_WAKE_RELEASE 1ULL          /* its start line is out: go */
+#define PUMP_WAKE_DRAIN (1ULL << 32)    /* the child is dead: drain and report */
+
+struct pump {
+	int fd;      /* pipe read end, O_NONBLOCK; closed by the pump at EOF */
+	int wake_fd; /* eventfd; created, written and closed by the supervisor */
+	size_t proc; /* index reported in EV_DRAINED / EV_EOF */
+	char name[OUTPUT_NAME_MAX];
+	const char *color;
+	pthread_t tid;
+};
+
+/* Starts the thread. Returns 0 or an errno value (then no thread exists). */
+int pump_start(struct pump *p);
+
+#endif

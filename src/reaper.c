@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reaper: blocks in waitpid(-1) while children exist; when there are none it
+ * sleeps on a condition variable until the supervisor forks again, so it
+ * never polls. Its lock guards only the spawn generation and is never held
+ * across waitpid.
+ */
+#include "reaper.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sys/wait.h>
+
+#include "events.h"
+#include "pump.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t forked = PTHREAD_COND_INITIALIZER;
+static unsigned long generation;
+
+unsigned long reaper_children_added(void)
+{
+	unsigned long g;
+
+	pthread_mutex_lock(&lock);
+	g = ++generation;
+	pthread_cond_signal(&forked);
+	pthread_mutex_unlock(&lock);
+	return g;
+}
+
+static void *reaper_thread_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		unsigned long seen;
+		int status;
+		pid_t pid;
+
+		pthread_mutex_lock(&lock);
+		seen = generation;
+		pthread_mutex_unlock(&lock);
+
+		/* __WALL: also reap clone() children with an odd exit signal. */
+		pid = waitpid(-1, &status, __WALL);
+		if (pid > 0) {
+			struct event ev = { .kind = EV_EXIT, .pid = pid, .status = status };
+
+			events_post(&ev);
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == ECHILD) {
+			struct event ev = { .kind = EV_NOCHILD, .gen = seen };
+
+			events_post(&ev);
+			pthread_mutex_lock(&lock);
+			while (generation == seen)
+				pthread_cond_wait(&forked, &lock);
+			pthread_mutex_unlock(&lock);
+		}
+	}
+	return NULL;
+}
+
+int reaper_start(void)
+{
+	pthread_attr_t attr;
+	pthread_t tid;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, PUMP_STACK_SIZE);
+	/* Detached on purpose: it may be blocked in waitpid when procinit exits. */
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&tid, &attr, reaper_thread_main, NULL);
+	pthread_attr_destroy(&attr);
+	return err;
+}

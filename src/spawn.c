@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spawn: fork + exec with a close-on-exec status pipe, as musl's posix_spawn.
+ * All signals are blocked in every procinit thread, so nothing can run a
+ * handler in the child; the child restores the original mask just before
+ * exec. Runs in the supervisor thread; the child uses only async-signal-safe
+ * calls and ends with _exit.
+ */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "io.h"
+
+struct child_report {
+	int step;
+	int err;
+};
+
+enum { STEP_PGROUP, STEP_FDS, STEP_CHDIR, STEP_EXEC };
+
+static const char *const step_names[] = { "setpgid", "dup2", "chdir", "exec" };
+
+static _Noreturn void child_fail(int status_fd, int step, int err)
+{
+	struct child_report rep = { step, err };
+
+	/* Best effort: the parent treats a short report as a plain exec. */
+	if (write(status_fd, &rep, sizeof(rep)) < 0)
+		_exit(126);
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+static _Noreturn void child_main(const struct spawn_req *r, int status_fd, pid_t parent)
+{
+	if (r->own_pgroup && setpgid(0, 0) < 0)
+		child_fail(status_fd, STEP_PGROUP, errno);
+	if (r->pdeathsig) {
+		prctl(PR_SET_PDEATHSIG, r->pdeathsig);
+		/* The parent may have died before prctl: then act as if it just did. */
+		if (getppid() != parent)
+			_exit(128 + r->pdeathsig);
+	}
+	if (dup2(r->stdin_fd, 0) < 0)
+		child_fail(status_fd, STEP_FDS, errno);
+	if (r->out_fd >= 0 && (dup2(r->out_fd, 1) < 0 || dup2(r->out_fd, 2) < 0))
+		child_fail(status_fd, STEP_FDS, errno);
+	if (r->dir && chdir(r->dir) < 0)
+		child_fail(status_fd, STEP_CHDIR, errno);
+	if (r->sigchld_orig_ign) {
+		struct sigaction sa = { .sa_handler = SIG_IGN };
+
+		sigaction(SIGCHLD, &sa, NULL);
+	}
+	sigprocmask(SIG_SETMASK, r->mask, NULL);
+	execve(r->path, r->argv, r->envp);
+	child_fail(status_fd, STEP_EXEC, errno);
+}
+
+int spawn_child(const struct spawn_req *r, pid_t *pid, struct spawn_failure *fail)
+{
+	struct child_report rep;
+	pid_t parent = getpid();
+	int p[2];
+	ssize_t n;
+
+	fail->step = NULL;
+	fail->err = 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return errno;
+	*pid = fork();
+	if (*pid < 0) {
+		int err = errno;
+
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (*pid == 0) {
+		close(p[0]);
+		child_main(r, p[1], parent);
+	}
+	close(p[1]);
+	/* Both sides set the group, so a kill(-pid) right after this cannot miss. */
+	if (r->own_pgroup)
+		setpgid(*pid, *pid);
+	n = io_read(p[0], &rep, sizeof(rep));
+	close(p[0]);
+	if (n == (ssize_t)sizeof(rep)) {
+		fail->step = step_names[rep.step];
+		fail->err = rep.err;
+	}
+	return 0;
+}

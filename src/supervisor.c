@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * supervisor: starts the instances, then consumes events (exits, signals,
+ * pump reports) and deadlines until everything is gone. Main thread only;
+ * it never blocks on output (system lines go through announce) and takes
+ * only the events lock, inside events_wait. From the first spawn on it must
+ * not die: every failure becomes a message and a documented exit status.
+ */
+#include "supervisor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "announce.h"
+#include "events.h"
+#include "io.h"
+#include "orphans.h"
+#include "pump.h"
+#include "reaper.h"
+#include "spawn.h"
+
+#define KILL_GRACE 5.0 /* seconds we wait for SIGKILLed processes to vanish */
+
+enum phase { RUNNING, STOPPING, KILLING, SWEEP_TERM, SWEEP_KILL, DONE };
+
+struct proc {
+	const struct instance *in;
+	struct pump pump;
+	pid_t pid;
+	bool live;         /* forked and not reaped yet */
+	bool exited;       /* reaped, or could not be started */
+	bool pump_running; /* its thread exists and was not joined */
+	bool drained;      /* every byte it wrote is out */
+	bool announced;    /* its exit line is queued */
+	int status;
+	struct timespec drain_deadline;
+};
+
+static struct {
+	const struct sup_config *cfg;
+	struct proc *procs;
+	size_t n, live;
+	enum phase phase;
+	struct timespec deadline; /* of the current phase, if it has one */
+	bool nochild;             /* the reaper found no child at all */
+	unsigned long gen;        /* spawn generation, to ignore stale EV_NOCHILD */
+	bool by_signal, killed, have_first;
+	int first_status;
+} sv;
+
+static int width(void)
+{
+	return (int)sv.cfg->name_width;
+}
+
+static const char *signame(int sig)
+{
+	static const char *const names[] = {
+		[SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT",
+		[SIGILL] = "SIGILL",   [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
+		[SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",   [SIGKILL] = "SIGKILL",
+		[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+		[SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP",
+		[SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU",
+		[SIGURG] = "SIGURG",   [SIGXCPU] = "SIGXCPU", [SIGXFSZ] = "SIGXFSZ",
+		[SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
+		[SIGIO] = "SIGIO",     [SIGPWR] = "SIGPWR",   [SIGSYS] = "SIGSYS",
+	};
+	static char other[8][16];
+	static unsigned next;
+
+	if (sig > 0 && (size_t)sig < sizeof(names) / sizeof(names[0]) && names[sig])
+		return names[sig];
+	/* Main thread only, and a message holds at most one: a small ring will do. */
+	snprintf(other[next % 8], sizeof(other[0]), "signal %d", sig);
+	return other[next++ % 8];
+}
+
+static void signal_proc(struct proc *p, int sig)
+{
+	/* The group first, so grandchildren go too; a child that left it still gets it. */
+	if (kill(-p->pid, sig) < 0 && errno == ESRCH)
+		kill(p->pid, sig);
+}
+
+static void wake_pump(struct proc *p, uint64_t what)
+{
+	if (p->pump_running)
+		io_write_all(p->pump.wake_fd, &what, sizeof(what));
+}
+
+static void announce_exit(struct proc *p)
+{
+	const char *name = p->in->name;
+
+	if (WIFSIGNALED(p->status))
+		announce(-1, "%-*s terminated by %s", width(), name, signame(WTERMSIG(p->status)));
+	else
+		announce(-1, "%-*s exited with code %d", width(), name, WEXITSTATUS(p->status));
+}
+
+static void begin_stop(bool by_signal)
+{
+	sv.phase = STOPPING;
+	sv.deadline = mono_add(mono_now(), sv.cfg->timeout);
+	if (by_signal)
+		announce(-1, "sending SIGTERM for children");
+	for (size_t i = 0; i < sv.n; i++) {
+		struct proc *p = &sv.procs[i];
+
+		if (!p->live)
+			continue;
+		announce(-1, "sending SIGTERM for %s at pid %d", p->in->name, (int)p->pid);
+		signal_proc(p, SIGTERM);
+	}
+}
+
+static void kill_all_now(void)
+{
+	for (size_t i = 0; i < sv.n; i++) {
+		struct proc *p = &sv.procs[i];
+
+		if (!p->live)
+			continue;
+		announce(-1, "sending SIGKILL for %s at pid %d", p->in->name, (int)p->pid);
+		signal_proc(p, SIGKILL);
+		sv.killed = true;
+	}
+	sv.phase = KILLING;
+	sv.deadline = mono_add(mono_now(), KILL_GRACE);
+}
+
+/* Announces an exit once the pump has written the child's last bytes. */
+static void try_announce(struct proc *p, struct timespec now)
+{
+	if (!p->exited || p->announced)
+		return;
+	if (!p->drained && mono_cmp(now, p->drain_deadline) < 0)
+		return;
+	p->announced = true;
+	announce_exit(p);
+	if (sv.phase == RUNNING)
+		begin_stop(false);
+}
+
+static void proc_exited(struct proc *p, int status)
+{
+	double grace = sv.cfg->timeout > 1.0 ? sv.cfg->timeout : 1.0;
+
+	p->exited = true;
+	p->status = status;
+	if (!sv.have_first && !sv.by_signal && sv.phase == RUNNING) {
+		sv.have_first = true;
+		sv.first_status = status;
+	}
+	/* A stdout nobody reads must not hold up the stop forever. */
+	p->drain_deadline = mono_add(mono_now(), grace);
+	if (p->pump_running)
+		wake_pump(p, PUMP_WAKE_DRAIN);
+	else
+		p->drained = true;
+	try_announce(p, mono_now());
+}
+
+static struct proc *find_live(pid_t pid)
+{
+	for (size_t i = 0; i < sv.n; i++)
+		if (sv.procs[i].live && sv.procs[i].pid == pid)
+			return &sv.procs[i];
+	return NULL;
+}
+
+static void on_reaped(pid_t pid, int status)
+{
+	struct proc *p = find_live(pid);
+
+	if (!p)
+		return; /* an orphan we adopted: reaping it was the whole job */
+	p->live = false;
+	sv.live--;
+	proc_exited(p, status);
+}
+
+static void start_sweep(void)
+{
+	size_t n;
+
+	if (sv.nochild) {
+		sv.phase = DONE;
+		return;
+	}
+	n = orphans_signal(SIGTERM, sv.cfg->pid1);
+	if (n)
+		announce(-1, "sending SIGTERM to %zu orphaned processes", n);
+	sv.phase = SWEEP_TERM;
+	sv.deadline = mono_add(mono_now(), sv.cfg->timeout);
+}
+
+static void on_deadline(void)
+{
+	size_t n;
+
+	switch (sv.phase) {
+	case STOPPING:
+		kill_all_now();
+		break;
+	case KILLING:
+		announce(-1, "%zu processes survived SIGKILL; giving up on them", sv.live);
+		sv.live = 0;
+		start_sweep();
+		break;
+	case SWEEP_TERM:
+		n = orphans_signal(SIGKILL, sv.cfg->pid1);
+		if (n) {
+			announce(-1, "sending SIGKILL to %zu orphaned processes", n);
+			sv.killed = true;
+		}
+		sv.phase = SWEEP_KILL;
+		sv.deadline = mono_add(mono_now(), KILL_GRACE);
+		break;
+	case SWEEP_KILL:
+		sv.phase = DONE;
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_signal(int sig)
+{
+	if (sig == SIGINT || sig == SIGTERM) {
+		switch (sv.phase) {
+		case RUNNING:
+			announce(-1, sig == SIGINT ? "ctrl-c detected" : "SIGTERM received");
+			sv.by_signal = true;
+			begin_stop(true);
+			break;
+		case STOPPING:
+			announce(-1, "%s received again: killing everything",
+				 sig == SIGINT ? "ctrl-c" : "SIGTERM");
+			kill_all_now();
+			break;
+		case SWEEP_TERM:
+			sv.deadline = mono_now();
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+	announce(-1, "%s received, forwarding to children", signame(sig));
+	for (size_t i = 0; i < sv.n; i++)
+		if (sv.procs[i].live)
+			signal_proc(&sv.procs[i], sig);
+}
+
+static void on_event(const struct event *ev)
+{
+	struct proc *p;
+
+	switch (ev->kind) {
+	case EV_SIGNAL:
+		on_signal(ev->signo);
+		break;
+	case EV_EXIT:
+		on_reaped(ev->pid, ev->status);
+		break;
+	case EV_NOCHILD:
+		if (ev->gen == sv.gen)
+			sv.nochild = true;
+		break;
+	case EV_DRAINED:
+	case EV_EOF:
+		if (ev->proc >= sv.n)
+			break;
+		p = &sv.procs[ev->proc];
+		if (ev->kind == EV_EOF && p->pump_running) {
+			pthread_join(p->pump.tid, NULL);
+			close(p->pump.wake_fd);
+			p->pump_running = false;
+		}
+		if (p->exited) {
+			p->drained = true;
+			try_announce(p, mono_now());
+		}
+		break;
+	}
+}
+
+/* Opens the pipe and wake fd and starts the pump; the child comes after. */
+static int prepare_pump(struct proc *p, size_t idx, int *write_end)
+{
+	int fds[2], err;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return errno;
+	p->pump.wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (p->pump.wake_fd < 0) {
+		err = errno;
+		goto fail;
+	}
+	/* Only our end is non-blocking: the child's write end is its own file. */
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	p->pump.fd = fds[0];
+	p->pump.proc = idx;
+	p->pump.color = output_color_for(p->in->type);
+	snprintf(p->pump.name, sizeof(p->pump.name), "%s", p->in->name);
+	err = pump_start(&p->pump);
+	if (err) {
+		close(p->pump.wake_fd);
+		goto fail;
+	}
+	p->pump_running = true;
+	*write_end = fds[1];
+	return 0;
+fail:
+	close(fds[0]);
+	close(fds[1]);
+	return err;
+}
+
+static void start_one(struct proc *p, size_t idx)
+{
+	char *argv[] = { "sh", "-c", (char *)p->in->command, NULL };
+	struct spawn_failure fail;
+	struct spawn_req req = {
+		.path = "/bin/sh",
+		.argv = argv,
+		.envp = p->in->envp,
+		.dir = sv.cfg->dir,
+		.stdin_fd = sv.cfg->stdin_fd,
+		.own_pgroup = true,
+		/* If procinit itself is killed, its children must not live on. */
+		.pdeathsig = SIGKILL,
+		.mask = sv.cfg->orig_mask,
+		.sigchld_orig_ign = sv.cfg->sigchld_orig_ign,
+	};
+	int write_end = -1, err;
+
+	err = prepare_pump(p, idx, &write_end);
+	if (!err) {
+		req.out_fd = write_end;
+		err = spawn_child(&req, &p->pid, &fail);
+		close(write_end); /* the pump sees EOF when the last writer is gone */
+	}
+	if (err) {
+		announce(p->pump_running ? p->pump.wake_fd : -1, "%-*s could not start: %s",
+			 width(), p->in->name, strerror(err));
+		proc_exited(p, 126 << 8);
+		return;
+	}
+	p->live = true;
+	sv.live++;
+	sv.gen = reaper_children_added();
+	announce(p->pump.wake_fd, "%-*s start at pid: %d", width(), p->in->name, (int)p->pid);
+	if (fail.step)
+		announce(-1, "%-*s could not start: %s: %s", width(), p->in->name, fail.step,
+			 strerror(fail.err));
+}
+
+static bool all_announced(void)
+{
+	for (size_t i = 0; i < sv.n; i++)
+		if (!sv.procs[i].announced)
+			return false;
+	return true;
+}
+
+/* The earliest deadline we must wake up for, if any. */
+static const struct timespec *next_deadline(struct timespec *buf)
+{
+	bool have = false;
+
+	if (sv.phase != RUNNING && sv.phase != DONE) {
+		*buf = sv.deadline;
+		have = true;
+	}
+	for (size_t i = 0; i < sv.n; i++) {
+		struct proc *p = &sv.procs[i];
+
+		if (p->exited && !p->announced &&
+		    (!have || mono_cmp(p->drain_deadline, *buf) < 0)) {
+			*buf = p->drain_deadline;
+			have = true;
+		}
+	}
+	return have ? buf : NULL;
+}
+
+static void on_timeouts(void)
+{
+	struct timespec now = mono_now();
+
+	for (size_t i = 0; i < sv.n; i++)
+		try_announce(&sv.procs[i], now);
+	if (sv.phase != RUNNING && sv.phase != DONE && mono_cmp(now, sv.deadline) >= 0)
+		on_deadline();
+}
+
+static int exit_status(void)
+{
+	if (sv.have_first) {
+		if (WIFSIGNALED(sv.first_status))
+			return 128 + WTERMSIG(sv.first_status);
+		return WEXITSTATUS(sv.first_status);
+	}
+	return sv.killed ? 137 : 0;
+}
+
+int supervisor_run(const struct sup_config *cfg)
+{
+	struct timespec buf;
+	double flush;
+	int code;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.cfg = cfg;
+	sv.n = cfg->n;
+	sv.procs = calloc(cfg->n, sizeof(*sv.procs));
+	if (!sv.procs) {
+		announce(-1, "out of memory");
+		return 1;
+	}
+	for (size_t i = 0; i < sv.n; i++)
+		sv.procs[i].in = &cfg->inst[i];
+	for (size_t i = 0; i < sv.n && sv.phase == RUNNING; i++)
+		start_one(&sv.procs[i], i);
+	/* Instances never started (a start failed) count as announced. */
+	for (size_t i = 0; i < sv.n; i++)
+		if (!sv.procs[i].live && !sv.procs[i].exited)
+			sv.procs[i].announced = true;
+
+	for (;;) {
+		struct event ev;
+
+		if ((sv.phase == STOPPING || sv.phase == KILLING) && sv.live == 0)
+			start_sweep();
+		if ((sv.phase == SWEEP_TERM || sv.phase == SWEEP_KILL) && sv.nochild)
+			sv.phase = DONE;
+		if (sv.phase == DONE && all_announced())
+			break;
+		if (events_wait(&ev, next_deadline(&buf)) == 0)
+			on_event(&ev);
+		else
+			on_timeouts();
+	}
+
+	code = exit_status();
+	announce(-1, "exit %d", code);
+	flush = cfg->timeout < 1.0 ? 1.0 : cfg->timeout > 5.0 ? 5.0 : cfg->timeout;
+	announce_flush(mono_add(mono_now(), flush));
+	/* Pumps still running are held by a grandchild's pipe: they die with us. */
+	return code;
+}
