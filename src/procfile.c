@@ -158,6 +158,12 @@ static int parse_line(const char *s, size_t n, unsigned line, struct procfile *p
 			return 0;
 		}
 	}
+	if (namelen > PROCFILE_NAME_MAX) {
+		/* Names become prefixes and PS values: keep the output column sane. */
+		diag_add(errs, line, to_uint(b + 1), "process name longer than %d characters",
+			 PROCFILE_NAME_MAX);
+		return 0;
+	}
 
 	i = (size_t)(colon - s) + 1;
 	while (i < e && is_blank(s[i]))

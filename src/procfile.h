@@ -10,8 +10,10 @@
 
 #include "diag.h"
 
+#define PROCFILE_NAME_MAX 63
+
 struct proctype {
-	char *name;    /* [A-Za-z0-9_-]+, unique in the file */
+	char *name;    /* [A-Za-z0-9_-]{1,63}, unique in the file */
 	char *command; /* run as /bin/sh -c COMMAND; never empty */
 	unsigned line; /* where it was defined, for messages */
 };

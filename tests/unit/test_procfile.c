@@ -205,12 +205,12 @@ static void test_duplicate(void)
 	CHECK(proc_is(&pf, 1, "worker", "w", 2));
 	procfile_free(&pf);
 
-	/* A long name is cut to 64 bytes so the line number still fits the message. */
-	n = snprintf(buf, sizeof(buf), "%0150d: a\n%0150d: b\n", 7, 7);
+	/* Names are at most 63 characters: 63 is fine, 64 is an error. */
+	n = snprintf(buf, sizeof(buf), "%063d: a\n%064d: b\n", 7, 7);
 	CHECK(parse(buf, (size_t)n, &pf, &d) == EINVAL);
-	snprintf(want, sizeof(want), "duplicate process '%064d' (first defined on line 1)", 0);
+	snprintf(want, sizeof(want), "process name longer than 63 characters");
 	CHECK(d.n == 1 && diag_is(&d, 0, 2, 1, want));
-	CHECK(pf.n == 1 && strlen(pf.v[0].name) == 150);
+	CHECK(pf.n == 1 && strlen(pf.v[0].name) == 63);
 	procfile_free(&pf);
 }
 

@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs what `make test` needs on a Debian machine: as root with apt-get,
+# otherwise it prints the exact install line and fails.
+set -eu
+
+missing=""
+need() { # need CHECK-COMMAND PACKAGE
+	if ! sh -c "$1" >/dev/null 2>&1; then
+		missing="$missing $2"
+	fi
+}
+
+need 'command -v musl-gcc' musl-tools
+need 'command -v gcc' gcc
+need 'command -v make' make
+need '/usr/bin/python3 -c "import pytest"' python3-pytest
+need 'command -v unshare' util-linux
+need 'command -v file' file
+need 'command -v pgrep' procps
+
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "deps: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086 # word splitting of the package list is wanted
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+	exit 0
+fi
+echo "deps: missing packages; install them with:" >&2
+echo "  sudo apt-get install -y$missing" >&2
+exit 1

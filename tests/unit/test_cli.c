@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the command-line parser. */
+#include <math.h>
+
+#include "cli.h"
+#include "harness.h"
+
+static struct settings s;
+static char err[CLI_ERR_MAX];
+
+static int parse(int argc, char **argv)
+{
+	cli_free(&s);
+	return cli_parse(argc, argv, &s, err, sizeof(err));
+}
+
+#define PARSE(...) parse((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)), \
+			 (char *[]){ __VA_ARGS__ })
+
+static void test_defaults(void)
+{
+	CHECK(PARSE("procinit") == 0);
+	CHECK(s.cmd == CMD_START);
+	CHECK(s.procfile == NULL && s.root == NULL && s.formation == NULL);
+	CHECK(s.n_env_args == 0 && s.port == 0 && s.n_names == 0);
+	CHECK(s.timeout == 5.0 && s.color == COLOR_AUTO && !s.timestamp);
+}
+
+static void test_options(void)
+{
+	CHECK(PARSE("procinit", "-f", "P", "--root=/tmp", "-e", "a.env,b.env", "--env", "c.env",
+		    "-mweb=2", "-p", "6000", "--timeout", "0.5", "--no-color", "--timestamp") == 0);
+	CHECK_STREQ(s.procfile, "P");
+	CHECK_STREQ(s.root, "/tmp");
+	CHECK(s.n_env_args == 2);
+	CHECK_STREQ(s.env_args[0], "a.env,b.env");
+	CHECK_STREQ(s.env_args[1], "c.env");
+	CHECK_STREQ(s.formation, "web=2");
+	CHECK(s.port == 6000);
+	CHECK(fabs(s.timeout - 0.5) < 1e-9);
+	CHECK(s.color == COLOR_OFF && s.timestamp);
+	CHECK(PARSE("procinit", "--color") == 0 && s.color == COLOR_ON);
+	/* The last colour flag wins. */
+	CHECK(PARSE("procinit", "--color", "--no-color") == 0 && s.color == COLOR_OFF);
+}
+
+static void test_commands(void)
+{
+	CHECK(PARSE("procinit", "start", "web", "-t", "3", "worker") == 0);
+	CHECK(s.cmd == CMD_START && s.n_names == 2 && s.timeout == 3.0);
+	CHECK_STREQ(s.names[0], "web");
+	CHECK_STREQ(s.names[1], "worker");
+
+	CHECK(PARSE("procinit", "check") == 0 && s.cmd == CMD_CHECK);
+	CHECK(PARSE("procinit", "check", "extra") == 2);
+	CHECK_STREQ(err, "unexpected argument 'extra'");
+
+	/* Options after the command word of run belong to the command. */
+	CHECK(PARSE("procinit", "-e", "x.env", "run", "-t", "1", "ls", "-la") == 0);
+	CHECK(s.cmd == CMD_RUN && s.timeout == 1.0 && s.run_argc == 2);
+	CHECK_STREQ(s.run_argv[0], "ls");
+	CHECK_STREQ(s.run_argv[1], "-la");
+	CHECK(PARSE("procinit", "run", "--", "-weird", "x") == 0 && s.run_argc == 2);
+	CHECK_STREQ(s.run_argv[0], "-weird");
+	CHECK(PARSE("procinit", "run") == 2);
+	CHECK_STREQ(err, "run needs a command");
+
+	CHECK(PARSE("procinit", "--help") == 0 && s.cmd == CMD_HELP);
+	CHECK(PARSE("procinit", "-V") == 0 && s.cmd == CMD_VERSION);
+	CHECK(PARSE("procinit", "stop") == 2);
+	CHECK_STREQ(err, "unknown command 'stop'");
+}
+
+static void test_errors(void)
+{
+	CHECK(PARSE("procinit", "--bogus") == 2);
+	CHECK_STREQ(err, "unknown option '--bogus'");
+	CHECK(PARSE("procinit", "-x") == 2);
+	CHECK_STREQ(err, "unknown option '-x'");
+	CHECK(PARSE("procinit", "-f") == 2);
+	CHECK_STREQ(err, "-f needs a value");
+	CHECK(PARSE("procinit", "--procfile") == 2);
+	CHECK_STREQ(err, "--procfile needs a value");
+	CHECK(PARSE("procinit", "--color=yes") == 2);
+	CHECK_STREQ(err, "--color takes no value");
+	CHECK(PARSE("procinit", "-t", "abc") == 2);
+	CHECK_STREQ(err, "-t: invalid timeout 'abc'");
+	CHECK(PARSE("procinit", "-t", "-1") == 2);
+	CHECK_STREQ(err, "-t: invalid timeout '-1'");
+	CHECK(PARSE("procinit", "-t", "nan") == 2);
+	CHECK(PARSE("procinit", "-t", "1e9") == 2);
+	CHECK_STREQ(err, "-t: timeout 1e9 out of range 0..86400");
+	CHECK(PARSE("procinit", "-t", "") == 2);
+	CHECK(PARSE("procinit", "-p", "70000") == 2);
+	CHECK_STREQ(err, "-p: port 70000 out of range 1..65535");
+	CHECK(PARSE("procinit", "--port", "0") == 2);
+	CHECK_STREQ(err, "--port: port 0 out of range 1..65535");
+	CHECK(PARSE("procinit", "-p", "12ab") == 2);
+	CHECK_STREQ(err, "-p: invalid port '12ab'");
+	CHECK(PARSE("procinit", "-p", "-5") == 2);
+	CHECK(PARSE("procinit", "-p", "99999999999999999999999") == 2);
+	CHECK_STREQ(err, "-p: port 99999999999999999999999 out of range 1..65535");
+}
+
+static void test_timeout_values(void)
+{
+	double v = -1;
+
+	CHECK(cli_parse_timeout("0", &v) == 0 && v == 0.0);
+	CHECK(cli_parse_timeout("86400", &v) == 0 && v == 86400.0);
+	CHECK(cli_parse_timeout("86400.5", &v) != 0);
+	CHECK(cli_parse_timeout("0.25", &v) == 0 && v == 0.25);
+	CHECK(cli_parse_timeout(" 1", &v) != 0);
+	CHECK(cli_parse_timeout("1 ", &v) != 0);
+	CHECK(cli_parse_timeout("inf", &v) != 0);
+}
+
+int main(void)
+{
+	test_defaults();
+	test_options();
+	test_commands();
+	test_errors();
+	test_timeout_values();
+	cli_free(&s);
+	return harness_report("test_cli");
+}
