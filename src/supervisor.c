@@ -182,8 +182,15 @@ static void on_reaped(pid_t pid, int status)
 {
 	struct proc *p = find_live(pid);
 
-	if (!p)
-		return; /* an orphan we adopted: reaping it was the whole job */
+	if (!p) {
+		/*
+		 * An orphan we adopted. While we sweep with SIGKILL, its own
+		 * children have just been handed to us: they must go too.
+		 */
+		if (sv.phase == SWEEP_KILL)
+			orphans_signal(SIGKILL, sv.cfg->pid1);
+		return;
+	}
 	p->live = false;
 	sv.live--;
 	proc_exited(p, status);
