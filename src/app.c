@@ -199,16 +199,17 @@ int app_load(const struct settings *s, struct app *a, bool need_procfile)
 		a->procfile_path = join_path(s->root, "Procfile");
 	else
 		a->procfile_path = xstrdup("Procfile");
-	a->root = s->root ? xstrdup(s->root) : dir_of(a->procfile_path);
-	if (stat(a->root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "procinit: %s: %s\n", a->root,
-			stat(a->root, &st) < 0 ? strerror(errno) : strerror(ENOTDIR));
+	/* An explicit root is checked first; else the Procfile's own error says it all. */
+	if (s->root && (stat(s->root, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "procinit: %s: %s\n", s->root,
+			stat(s->root, &st) < 0 ? strerror(errno) : strerror(ENOTDIR));
 		return 2;
 	}
 	if (need_procfile || s->procfile || stat(a->procfile_path, &st) == 0) {
 		a->have_procfile = true;
-		rc |= load_procfile(a);
+		rc = load_procfile(a);
 	}
+	a->root = s->root ? xstrdup(s->root) : dir_of(a->procfile_path);
 	rc |= load_env_files(s, a);
 	if (rc)
 		return 2;

@@ -187,7 +187,6 @@ int main(int argc, char **argv)
 
 	if (cli_parse(argc, argv, &s, err, sizeof(err))) {
 		fprintf(stderr, "procinit: %s\n", err);
-		fprintf(stderr, "Try 'procinit --help' for more information.\n");
 		return 2;
 	}
 	switch (s.cmd) {
