@@ -63,7 +63,7 @@ demo: build/procinit
 
 # Unit tests: one binary per module, built with ASan+UBSan against glibc.
 # test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
-UNIT_DEPS_cli :=
+UNIT_DEPS_cli := src/signames.c
 .SECONDEXPANSION:
 build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit
 	$(HOSTCC) $(HOSTCFLAGS) $(ASAN_FLAGS) -Isrc -o $@ $< src/$*.c src/diag.c $(UNIT_DEPS_$*)

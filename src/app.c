@@ -216,6 +216,15 @@ int app_load(const struct settings *s, struct app *a, bool need_procfile)
 	return resolve_port(s, a);
 }
 
+int app_load_env_only(const struct settings *s, struct app *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->root = xstrdup(".");
+	if (s->n_env_args == 0)
+		return 0;
+	return load_env_files(s, a);
+}
+
 static int check_formation(const struct settings *s, struct app *a)
 {
 	struct diags *d;

@@ -36,6 +36,9 @@ struct app {
  */
 int app_load(const struct settings *s, struct app *a, bool need_procfile);
 
+/* For -- COMMAND: only the env files named with -e, no Procfile. 0 or 2. */
+int app_load_env_only(const struct settings *s, struct app *a);
+
 /* Builds the instances for `start` (names, ports, environments). 0 or 2. */
 int app_plan(const struct settings *s, struct app *a);
 

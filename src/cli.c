@@ -6,6 +6,8 @@
  */
 #include "cli.h"
 
+#include "signames.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 enum opt_id {
 	OPT_PROCFILE, OPT_ROOT, OPT_ENV, OPT_FORMATION, OPT_PORT, OPT_TIMEOUT,
 	OPT_COLOR, OPT_NO_COLOR, OPT_TIMESTAMP, OPT_HELP, OPT_VERSION,
+	OPT_EXPECT, OPT_PGROUP, OPT_REWRITE, OPT_VERBOSE, OPT_PDEATHSIG,
 };
 
 struct opt {
@@ -36,6 +39,11 @@ static const struct opt opts[] = {
 	{ 0, "timestamp", false, OPT_TIMESTAMP },
 	{ 'h', "help", false, OPT_HELP },
 	{ 'V', "version", false, OPT_VERSION },
+	{ 'E', "expect-exit", true, OPT_EXPECT },
+	{ 'g', "pgroup", false, OPT_PGROUP },
+	{ 'r', "rewrite", true, OPT_REWRITE },
+	{ 'v', "verbose", false, OPT_VERBOSE },
+	{ 0, "pdeathsig", true, OPT_PDEATHSIG },
 };
 
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -74,6 +82,50 @@ static int parse_port(const char *text, long *out)
 	return 0;
 }
 
+static int parse_expect(struct settings *s, const char *flag, const char *val, char *err,
+			size_t errlen)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (*val < '0' || *val > '9' || *end || errno || v > 255) {
+		snprintf(err, errlen, "%s: invalid exit code '%.32s' (0..255)", flag, val);
+		return 2;
+	}
+	if (s->n_expect == CLI_MAX_EXPECT) {
+		snprintf(err, errlen, "%s: at most %d codes", flag, CLI_MAX_EXPECT);
+		return 2;
+	}
+	s->expect_exit[s->n_expect++] = (int)v;
+	return 0;
+}
+
+static int parse_rewrite(struct settings *s, const char *flag, const char *val, char *err,
+			 size_t errlen)
+{
+	const char *colon = strchr(val, ':');
+	char from_text[32];
+	int from, to;
+
+	if (!colon || (size_t)(colon - val) >= sizeof(from_text)) {
+		snprintf(err, errlen, "%s: expected FROM:TO, got '%.32s'", flag, val);
+		return 2;
+	}
+	memcpy(from_text, val, (size_t)(colon - val));
+	from_text[colon - val] = '\0';
+	from = sig_parse(from_text, 0);
+	to = sig_parse(colon + 1, 1);
+	if (from < 0 || to < 0) {
+		snprintf(err, errlen, "%s: unknown signal '%.32s'", flag,
+			 from < 0 ? from_text : colon + 1);
+		return 2;
+	}
+	s->rewrite[from] = to;
+	return 0;
+}
+
 static int apply(struct settings *s, const struct opt *o, const char *flag, const char *val,
 		 char *err, size_t errlen)
 {
@@ -104,6 +156,7 @@ static int apply(struct settings *s, const struct opt *o, const char *flag, cons
 			snprintf(err, errlen, "%s: invalid port '%.32s'", flag, val);
 		return e ? 2 : 0;
 	case OPT_TIMEOUT:
+		s->timeout_set = true;
 		e = cli_parse_timeout(val, &s->timeout);
 		if (e == ERANGE)
 			snprintf(err, errlen, "%s: timeout %.32s out of range 0..%.0f", flag, val,
@@ -125,6 +178,24 @@ static int apply(struct settings *s, const struct opt *o, const char *flag, cons
 		break;
 	case OPT_VERSION:
 		s->cmd = CMD_VERSION;
+		break;
+	case OPT_EXPECT:
+		return parse_expect(s, flag, val, err, errlen);
+	case OPT_PGROUP:
+		s->pgroup = s->pgroup_set = true;
+		break;
+	case OPT_REWRITE:
+		return parse_rewrite(s, flag, val, err, errlen);
+	case OPT_VERBOSE:
+		s->verbosity++;
+		s->verbosity_set = true;
+		break;
+	case OPT_PDEATHSIG:
+		s->pdeathsig = sig_parse(val, 0);
+		if (s->pdeathsig < 0) {
+			snprintf(err, errlen, "%s: unknown signal '%.32s'", flag, val);
+			return 2;
+		}
 		break;
 	}
 	return 0;
@@ -169,8 +240,22 @@ static int parse_option(int argc, char **argv, int *i, struct settings *s, char 
 		}
 		snprintf(flag, sizeof(flag), "-%c", o->short_name);
 		if (a[2] && !o->has_arg) {
-			snprintf(err, errlen, "unknown option '%.64s'", a);
-			return 2;
+			/* Bundled flags, as in -vv or -gv: each must be a flag. */
+			for (const char *c = a + 1; *c; c++) {
+				const struct opt *b = NULL;
+
+				for (size_t k = 0; k < N_OPTS && !b; k++)
+					if (opts[k].short_name == *c && !opts[k].has_arg)
+						b = &opts[k];
+				if (!b) {
+					snprintf(err, errlen, "unknown option '%.64s'", a);
+					return 2;
+				}
+				snprintf(flag, sizeof(flag), "-%c", *c);
+				apply(s, b, flag, NULL, err, errlen);
+			}
+			(*i)++;
+			return 0;
 		}
 		if (a[2])
 			val = a + 2;
@@ -197,6 +282,8 @@ int cli_parse(int argc, char **argv, struct settings *s, char *err, size_t errle
 	int i = 1, rc;
 
 	memset(s, 0, sizeof(*s));
+	for (int k = 0; k < CLI_NSIG; k++)
+		s->rewrite[k] = -1;
 	s->timeout = 5.0;
 	s->cmd = CMD_START;
 	err[0] = '\0';
@@ -209,6 +296,17 @@ int cli_parse(int argc, char **argv, struct settings *s, char *err, size_t errle
 		const char *a = argv[i];
 
 		if (!no_more_opts && !strcmp(a, "--")) {
+			if (!have_cmd) {
+				/* procinit [OPTIONS] -- COMMAND [ARG...]: a container init. */
+				if (i + 1 >= argc) {
+					snprintf(err, errlen, "-- needs a command");
+					return 2;
+				}
+				s->cmd = CMD_EXEC;
+				s->run_argv = argv + i + 1;
+				s->run_argc = (size_t)(argc - i - 1);
+				return 0;
+			}
 			no_more_opts = true;
 			i++;
 			continue;

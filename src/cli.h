@@ -13,8 +13,10 @@
 #define CLI_MAX_ENV_ARGS 64
 #define CLI_ERR_MAX 256
 #define CLI_TIMEOUT_MAX 86400.0
+#define CLI_MAX_EXPECT 32
+#define CLI_NSIG 65 /* signals 1..64 */
 
-enum cli_command { CMD_START, CMD_RUN, CMD_CHECK, CMD_HELP, CMD_VERSION };
+enum cli_command { CMD_START, CMD_RUN, CMD_CHECK, CMD_EXEC, CMD_HELP, CMD_VERSION };
 enum cli_color { COLOR_AUTO, COLOR_ON, COLOR_OFF };
 
 struct settings {
@@ -30,8 +32,17 @@ struct settings {
 	bool timestamp;
 	char **names; /* start: the processes named (points into argv) */
 	size_t n_names;
-	char **run_argv; /* run: COMMAND [ARG...] (points into argv) */
+	char **run_argv; /* run, and -- COMMAND: COMMAND [ARG...] (points into argv) */
 	size_t run_argc;
+	/* Single-command mode (procinit -- COMMAND). */
+	int expect_exit[CLI_MAX_EXPECT]; /* -E: codes that count as 0 */
+	size_t n_expect;
+	bool pgroup;               /* -g: signal the child's whole group */
+	int rewrite[CLI_NSIG];     /* -r FROM:TO; -1 where not rewritten, 0 drops */
+	int verbosity;             /* -v, repeatable */
+	int pdeathsig;             /* --pdeathsig; 0: none */
+	/* Which settings came from flags, so the environment cannot override them. */
+	bool timeout_set, pgroup_set, verbosity_set;
 };
 
 /*

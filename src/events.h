@@ -13,7 +13,7 @@
 
 enum event_kind {
 	EV_SIGNAL,  /* signo: procinit received it */
-	EV_EXIT,    /* pid, status: waitpid reaped it (child or orphan) */
+	EV_EXIT,    /* pid, status: waitpid reported it: exit, or stop/continue */
 	EV_NOCHILD, /* gen: waitpid said ECHILD while the spawn generation was gen */
 	EV_DRAINED, /* proc: its pump has written every byte of the exited child */
 	EV_EOF,     /* proc: its pump saw end of file and has ended */

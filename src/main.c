@@ -21,6 +21,7 @@
 #include "output.h"
 #include "reaper.h"
 #include "sigthread.h"
+#include "single.h"
 #include "supervisor.h"
 
 static const char usage[] =
@@ -128,12 +129,46 @@ static int open_stdin_source(void)
 	return p[0];
 }
 
+/*
+ * Everything both runtime modes need before their first child: the signal
+ * mask (before any thread, so all inherit it), SIGCHLD back to default, the
+ * subreaper flag, and the events, reaper and signal threads.
+ */
+static int start_runtime(const struct settings *s, const sigset_t *wanted, sigset_t *orig,
+			 bool *sigchld_ign)
+{
+	struct sigaction old;
+	int err;
+
+	sigthread_block_all(orig);
+	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us. */
+	*sigchld_ign = false;
+	sigaction(SIGCHLD, NULL, &old);
+	if (old.sa_handler == SIG_IGN) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		sigaction(SIGCHLD, &dfl, NULL);
+		*sigchld_ign = true;
+	}
+	if (s->pdeathsig && prctl(PR_SET_PDEATHSIG, s->pdeathsig) < 0)
+		fprintf(stderr, "procinit: warning: --pdeathsig: %s\n", strerror(errno));
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		fprintf(stderr, "procinit: warning: cannot become a child subreaper (%s): "
+				"orphans will not be reaped\n", strerror(errno));
+	err = events_init();
+	if (!err)
+		err = reaper_start();
+	if (!err)
+		err = sigthread_start(wanted);
+	if (err)
+		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
+	return err;
+}
+
 static int do_start(const struct settings *s, struct app *a)
 {
 	struct sup_config cfg = { 0 };
-	struct sigaction old;
-	sigset_t orig;
-	int err;
+	sigset_t orig, wanted;
 
 	if (app_plan(s, a))
 		return 2;
@@ -144,38 +179,69 @@ static int do_start(const struct settings *s, struct app *a)
 	cfg.name_width = a->name_width;
 	cfg.orig_mask = &orig;
 	cfg.pid1 = getpid() == 1;
-
-	/* Before the first thread: every thread inherits this mask. */
-	sigthread_block_all(&orig);
-	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us. */
-	sigaction(SIGCHLD, NULL, &old);
-	if (old.sa_handler == SIG_IGN) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-		sigaction(SIGCHLD, &dfl, NULL);
-		cfg.sigchld_orig_ign = true;
-	}
-	if (!cfg.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		fprintf(stderr, "procinit: warning: cannot become a child subreaper (%s): "
-				"orphans will not be reaped\n", strerror(errno));
 	cfg.stdin_fd = open_stdin_source();
 	if (cfg.stdin_fd < 0) {
 		fprintf(stderr, "procinit: cannot open /dev/null: %s\n", strerror(errno));
 		return 1;
 	}
 	output_configure(1, want_color(s->color), s->timestamp, a->name_width);
-	err = events_init();
-	if (!err)
-		err = announce_start();
-	if (!err)
-		err = reaper_start();
-	if (!err)
-		err = sigthread_start();
-	if (err) {
-		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
+	sigthread_procfile_set(&wanted);
+	if (start_runtime(s, &wanted, &orig, &cfg.sigchld_orig_ign) || announce_start())
+		return 1;
+	return supervisor_run(&cfg);
+}
+
+static int do_exec(const struct settings *s, struct app *a)
+{
+	struct single_config cfg = { 0 };
+	sigset_t orig, wanted;
+
+	cfg.argv = s->run_argv;
+	cfg.envp = app_run_env(a);
+	if (!cfg.envp) {
+		fprintf(stderr, "procinit: out of memory\n");
 		return 1;
 	}
-	return supervisor_run(&cfg);
+	cfg.orig_mask = &orig;
+	cfg.pid1 = getpid() == 1;
+	cfg.pgroup = s->pgroup;
+	cfg.verbosity = s->verbosity;
+	cfg.timeout = s->timeout;
+	cfg.rewrite = s->rewrite;
+	cfg.expect = s->expect_exit;
+	cfg.n_expect = s->n_expect;
+	sigthread_forward_set(&wanted);
+	if (start_runtime(s, &wanted, &orig, &cfg.sigchld_orig_ign))
+		return 1;
+	return single_run(&cfg);
+}
+
+/* PROCINIT_* variables, for Docker users who cannot add flags; flags win. */
+static int apply_environment(struct settings *s)
+{
+	const char *v;
+
+	v = getenv("PROCINIT_TIMEOUT");
+	if (v && *v && !s->timeout_set && cli_parse_timeout(v, &s->timeout)) {
+		fprintf(stderr, "procinit: PROCINIT_TIMEOUT: invalid timeout '%.32s' (0..86400)\n", v);
+		return 2;
+	}
+	if (!s->pgroup_set && !env_true("PROCINIT_PGROUP", &s->pgroup))
+		s->pgroup = false;
+	v = getenv("PROCINIT_VERBOSITY");
+	if (v && *v && !s->verbosity_set) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (*end || errno || n < 0 || n > 9 || *v < '0' || *v > '9') {
+			fprintf(stderr, "procinit: PROCINIT_VERBOSITY: invalid level '%.32s' (0..9)\n", v);
+			return 2;
+		}
+		s->verbosity = (int)n;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -183,12 +249,14 @@ int main(int argc, char **argv)
 	struct settings s;
 	char err[CLI_ERR_MAX];
 	struct app a;
-	int rc;
+	int rc = 0;
 
 	if (cli_parse(argc, argv, &s, err, sizeof(err))) {
 		fprintf(stderr, "procinit: %s\n", err);
 		return 2;
 	}
+	if (apply_environment(&s))
+		return 2;
 	switch (s.cmd) {
 	case CMD_HELP:
 		fputs(usage, stdout);
@@ -202,13 +270,20 @@ int main(int argc, char **argv)
 	case CMD_RUN:
 		rc = app_load(&s, &a, false);
 		return rc ? rc : do_run(&s, &a);
+	case CMD_EXEC:
+		/* Only named env files: an init must not pick up a stray ./.env. */
+		rc = app_load_env_only(&s, &a);
+		if (rc)
+			return rc;
+		rc = do_exec(&s, &a);
+		break;
 	case CMD_START:
+		rc = app_load(&s, &a, true);
+		if (rc)
+			return rc;
+		rc = do_start(&s, &a);
 		break;
 	}
-	rc = app_load(&s, &a, true);
-	if (rc)
-		return rc;
-	rc = do_start(&s, &a);
 	fflush(stdout);
 	_exit(rc);
 }

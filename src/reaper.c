@@ -41,8 +41,11 @@ static void *reaper_thread_main(void *arg)
 		seen = generation;
 		pthread_mutex_unlock(&lock);
 
-		/* __WALL: also reap clone() children with an odd exit signal. */
-		pid = waitpid(-1, &status, __WALL);
+		/*
+		 * __WALL: also reap clone() children with an odd exit signal.
+		 * WUNTRACED | WCONTINUED: job control needs to see stops too.
+		 */
+		pid = waitpid(-1, &status, __WALL | WUNTRACED | WCONTINUED);
 		if (pid > 0) {
 			struct event ev = { .kind = EV_EXIT, .pid = pid, .status = status };
 

@@ -15,7 +15,12 @@
  */
 void sigthread_block_all(sigset_t *orig);
 
-/* Starts the thread that sigwaits for the signals procinit acts on. */
-int sigthread_start(void);
+/* The signals the Procfile supervisor acts on. */
+void sigthread_procfile_set(sigset_t *set);
+/* Every signal a single-command init forwards: all but faults and SIGCHLD. */
+void sigthread_forward_set(sigset_t *set);
+
+/* Starts the thread that sigwaits for SET (copied). */
+int sigthread_start(const sigset_t *set);
 
 #endif

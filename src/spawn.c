@@ -45,7 +45,10 @@ static _Noreturn void child_main(const struct spawn_req *r, int status_fd, pid_t
 		if (getppid() != parent)
 			_exit(128 + r->pdeathsig);
 	}
-	if (dup2(r->stdin_fd, 0) < 0)
+	/* Signals are still blocked here, so SIGTTOU cannot stop us. */
+	if (r->tty_foreground)
+		tcsetpgrp(0, getpid());
+	if (r->stdin_fd >= 0 && dup2(r->stdin_fd, 0) < 0)
 		child_fail(status_fd, STEP_FDS, errno);
 	if (r->out_fd >= 0 && (dup2(r->out_fd, 1) < 0 || dup2(r->out_fd, 2) < 0))
 		child_fail(status_fd, STEP_FDS, errno);
@@ -57,7 +60,12 @@ static _Noreturn void child_main(const struct spawn_req *r, int status_fd, pid_t
 		sigaction(SIGCHLD, &sa, NULL);
 	}
 	sigprocmask(SIG_SETMASK, r->mask, NULL);
-	execve(r->path, r->argv, r->envp);
+	if (r->search_path) {
+		/* musl's and glibc's execvpe build the path on the stack: no malloc. */
+		execvpe(r->path, r->argv, r->envp);
+	} else {
+		execve(r->path, r->argv, r->envp);
+	}
 	child_fail(status_fd, STEP_EXEC, errno);
 }
 

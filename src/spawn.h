@@ -11,13 +11,15 @@
 #include <sys/types.h>
 
 struct spawn_req {
-	const char *path;   /* executable to execve (no $PATH search) */
+	const char *path;   /* executable; searched in $PATH when SEARCH_PATH */
+	bool search_path;
 	char *const *argv;
 	char *const *envp;
 	const char *dir;    /* chdir here first; NULL: stay */
-	int stdin_fd;       /* dup2'd to 0 */
+	int stdin_fd;       /* dup2'd to 0; -1: inherit */
 	int out_fd;         /* dup2'd to 1 and 2; -1: inherit 1 and 2 */
 	bool own_pgroup;    /* setpgid(0, 0) */
+	bool tty_foreground; /* make its group the foreground group of fd 0 */
 	int pdeathsig;      /* 0: none */
 	const sigset_t *mask; /* the mask to exec with (procinit's original one) */
 	int sigchld_orig_ign; /* restore SIGCHLD to SIG_IGN before exec */

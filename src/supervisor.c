@@ -24,6 +24,7 @@
 #include "orphans.h"
 #include "pump.h"
 #include "reaper.h"
+#include "signames.h"
 #include "spawn.h"
 
 #define KILL_GRACE 5.0 /* seconds we wait for SIGKILLed processes to vanish */
@@ -52,36 +53,13 @@ static struct {
 	bool nochild;             /* the reaper found no child at all */
 	unsigned long gen;        /* spawn generation, to ignore stale EV_NOCHILD */
 	bool by_signal, killed, have_first;
+	bool stopped;             /* children stopped by a ctrl-z of ours */
 	int first_status;
 } sv;
 
 static int width(void)
 {
 	return (int)sv.cfg->name_width;
-}
-
-static const char *signame(int sig)
-{
-	static const char *const names[] = {
-		[SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT",
-		[SIGILL] = "SIGILL",   [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
-		[SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",   [SIGKILL] = "SIGKILL",
-		[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
-		[SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP",
-		[SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU",
-		[SIGURG] = "SIGURG",   [SIGXCPU] = "SIGXCPU", [SIGXFSZ] = "SIGXFSZ",
-		[SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
-		[SIGIO] = "SIGIO",     [SIGPWR] = "SIGPWR",   [SIGSYS] = "SIGSYS",
-	};
-	static char other[8][16];
-	static unsigned next;
-
-	if (sig > 0 && (size_t)sig < sizeof(names) / sizeof(names[0]) && names[sig])
-		return names[sig];
-	/* Main thread only, and a message holds at most one: a small ring will do. */
-	snprintf(other[next % 8], sizeof(other[0]), "signal %d", sig);
-	return other[next++ % 8];
 }
 
 static void signal_proc(struct proc *p, int sig)
@@ -102,7 +80,7 @@ static void announce_exit(struct proc *p)
 	const char *name = p->in->name;
 
 	if (WIFSIGNALED(p->status))
-		announce(-1, "%-*s terminated by %s", width(), name, signame(WTERMSIG(p->status)));
+		announce(-1, "%-*s terminated by %s", width(), name, sig_name(WTERMSIG(p->status)));
 	else
 		announce(-1, "%-*s exited with code %d", width(), name, WEXITSTATUS(p->status));
 }
@@ -182,6 +160,8 @@ static void on_reaped(pid_t pid, int status)
 {
 	struct proc *p = find_live(pid);
 
+	if (WIFSTOPPED(status) || WIFCONTINUED(status))
+		return; /* job control of ours or of someone else: not an exit */
 	if (!p) {
 		/*
 		 * An orphan we adopted. While we sweep with SIGKILL, its own
@@ -241,6 +221,32 @@ static void on_deadline(void)
 	}
 }
 
+/* ctrl-z: stop every child group, then ourselves, as a shell job would stop. */
+static void job_stop(int sig)
+{
+	if (sv.cfg->pid1) {
+		/* An init that stops takes the whole container with it. */
+		announce(-1, "%s ignored: procinit is PID 1", sig_name(sig));
+		return;
+	}
+	for (size_t i = 0; i < sv.n; i++)
+		if (sv.procs[i].live)
+			signal_proc(&sv.procs[i], SIGSTOP);
+	sv.stopped = true;
+	kill(getpid(), SIGSTOP);
+}
+
+/* fg / bg: we run again, so must they. */
+static void job_continue(void)
+{
+	for (size_t i = 0; i < sv.n; i++)
+		if (sv.procs[i].live)
+			signal_proc(&sv.procs[i], SIGCONT);
+	if (sv.stopped)
+		announce(-1, "resumed");
+	sv.stopped = false;
+}
+
 static void on_signal(int sig)
 {
 	if (sig == SIGINT || sig == SIGTERM) {
@@ -263,7 +269,15 @@ static void on_signal(int sig)
 		}
 		return;
 	}
-	announce(-1, "%s received, forwarding to children", signame(sig));
+	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		job_stop(sig);
+		return;
+	}
+	if (sig == SIGCONT) {
+		job_continue();
+		return;
+	}
+	announce(-1, "%s received, forwarding to children", sig_name(sig));
 	for (size_t i = 0; i < sv.n; i++)
 		if (sv.procs[i].live)
 			signal_proc(&sv.procs[i], sig);
