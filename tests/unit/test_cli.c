@@ -102,6 +102,37 @@ static void test_errors(void)
 	CHECK_STREQ(err, "-p: port 99999999999999999999999 out of range 1..65535");
 }
 
+static void test_single_mode(void)
+{
+	CHECK(PARSE("procinit", "-g", "-vv", "-E", "143", "--expect-exit=3", "-r", "15:3", "-r",
+		    "SIGHUP:0", "--pdeathsig", "TERM", "--", "java", "-jar", "x") == 0);
+	CHECK(s.cmd == CMD_EXEC && s.run_argc == 3);
+	CHECK_STREQ(s.run_argv[0], "java");
+	CHECK_STREQ(s.run_argv[2], "x");
+	CHECK(s.pgroup && s.pgroup_set && s.verbosity == 2 && s.verbosity_set);
+	CHECK(s.n_expect == 2 && s.expect_exit[0] == 143 && s.expect_exit[1] == 3);
+	CHECK(s.rewrite[15] == 3 && s.rewrite[1] == 0 && s.rewrite[2] == -1);
+	CHECK(s.pdeathsig == 15);
+	/* After --, everything is the command's, options included. */
+	CHECK(PARSE("procinit", "--", "ls", "-t", "--bogus") == 0 && s.run_argc == 3);
+	CHECK(!s.timeout_set);
+	CHECK(PARSE("procinit", "--") == 2);
+	CHECK_STREQ(err, "-- needs a command");
+	CHECK(PARSE("procinit", "-E", "256", "--", "x") == 2);
+	CHECK_STREQ(err, "-E: invalid exit code '256' (0..255)");
+	CHECK(PARSE("procinit", "-r", "15", "--", "x") == 2);
+	CHECK_STREQ(err, "-r: expected FROM:TO, got '15'");
+	CHECK(PARSE("procinit", "-r", "BOGUS:1", "--", "x") == 2);
+	CHECK_STREQ(err, "-r: unknown signal 'BOGUS'");
+	CHECK(PARSE("procinit", "-r", "0:1", "--", "x") == 2);
+	CHECK(PARSE("procinit", "--pdeathsig", "99", "--", "x") == 2);
+	CHECK_STREQ(err, "--pdeathsig: unknown signal '99'");
+	CHECK(PARSE("procinit", "-vx") == 2);
+	CHECK_STREQ(err, "unknown option '-vx'");
+	/* In start, -- only ends the options. */
+	CHECK(PARSE("procinit", "start", "--", "-web") == 0 && s.cmd == CMD_START && s.n_names == 1);
+}
+
 static void test_timeout_values(void)
 {
 	double v = -1;
@@ -122,6 +153,7 @@ int main(void)
 	test_commands();
 	test_errors();
 	test_timeout_values();
+	test_single_mode();
 	cli_free(&s);
 	return harness_report("test_cli");
 }
