@@ -208,6 +208,11 @@ int pump_start(struct pump *p)
 
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, PUMP_STACK_SIZE);
+	/*
+	 * Detached on purpose: EV_EOF is its last word, and one held open by a
+	 * grandchild may never end before procinit does.
+	 */
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	err = pthread_create(&p->tid, &attr, pump_thread_main, p);
 	pthread_attr_destroy(&attr);
 	return err;

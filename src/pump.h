@@ -30,7 +30,7 @@ struct pump {
 	pthread_t tid;
 };
 
-/* Starts the thread. Returns 0 or an errno value (then no thread exists). */
+/* Starts the (detached) thread. Returns 0 or an errno value (then no thread exists). */
 int pump_start(struct pump *p);
 
 #endif
