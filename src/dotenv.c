@@ -129,6 +129,9 @@ void envlist_free(struct envlist *l)
 
 static int sbuf_put(struct sbuf *b, const char *s, size_t n)
 {
+	/* $A$A$A... doubles per line: without a bound, 200 bytes ask for gigabytes. */
+	if (n > DOTENV_VALUE_MAX || b->n > DOTENV_VALUE_MAX - n)
+		return EFBIG;
 	if (b->cap - b->n <= n) {
 		size_t ncap = b->cap ? b->cap : 64;
 		char *np;
@@ -393,8 +396,12 @@ static int expand_brace(struct parser *p, size_t i, size_t e, size_t *depth, boo
 		fail(p, ne, "invalid variable name in ${...}");
 		return -1;
 	}
-	if (*emit && !use_default && sbuf_put(&p->val, v, strlen(v)))
-		return ENOMEM;
+	if (*emit && !use_default) {
+		int rc = sbuf_put(&p->val, v, strlen(v));
+
+		if (rc)
+			return rc;
+	}
 	if (push_frame(p, *depth, i, *emit))
 		return ENOMEM;
 	(*depth)++;
@@ -619,6 +626,9 @@ int dotenv_parse(const char *buf, size_t len, struct envlist *out, env_lookup_fn
 	size_t pos = 0, next, i;
 	int rc = 0;
 
+	/* Editors on Windows like to start files with a UTF-8 byte-order mark. */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		pos = 3;
 	while (pos < len) {
 		rc = parse_entry(&p, pos, &next);
 		if (rc)
@@ -631,6 +641,10 @@ int dotenv_parse(const char *buf, size_t len, struct envlist *out, env_lookup_fn
 	}
 	free(p.val.p);
 	free(p.stack);
+	if (rc == EFBIG) {
+		report(&p, p.line, 0, "value longer than %d bytes", DOTENV_VALUE_MAX);
+		return EINVAL;
+	}
 	if (rc)
 		return rc;
 	return p.nerr ? EINVAL : 0;

@@ -10,6 +10,8 @@
 
 #include "diag.h"
 
+#define DOTENV_VALUE_MAX (1024 * 1024) /* bytes in one value, after expansion */
+
 struct envvar {
 	char *key;
 	char *value;

@@ -613,8 +613,31 @@ static void test_many_errors(void)
 	free(buf);
 }
 
+static void test_bom_and_bomb(void)
+{
+	struct envlist l = { 0 };
+	char buf[2048];
+	int n;
+
+	/* A leading UTF-8 byte-order mark is skipped, not taken for a key. */
+	CHECK(parse("\xef\xbb\xbfX=1\n", &l) == 0);
+	CHECK_STREQ(get(&l, "X"), "1");
+	envlist_free(&l);
+
+	/* Doubling a value per line stops at DOTENV_VALUE_MAX, with an error. */
+	n = snprintf(buf, sizeof(buf), "A=%064d\n", 0);
+	for (int i = 0; i < 20; i++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "A=$A$A\n");
+	CHECK(parse_len(buf, (size_t)n, &l) == EINVAL);
+	CHECK(errs.n == 1 && errs.v[0].line == 16);
+	CHECK(errs.n == 1 && strcmp(errs.v[0].msg, "value longer than 1048576 bytes") == 0);
+	CHECK(get(&l, "A") && strlen(get(&l, "A")) == 64u << 14);
+	envlist_free(&l);
+}
+
 int main(void)
 {
+	test_bom_and_bomb();
 	test_envlist();
 	test_many_keys();
 	test_basic();
