@@ -86,7 +86,7 @@ e2e: build/procinit
 
 # Sanitized runs carry a quarter of the volume: they look for races and
 # memory errors, not throughput. Any report makes procinit exit non-zero.
-SAN_ENV := PROCINIT_E2E_SCALE=0.25 ASAN_OPTIONS=detect_leaks=0:exitcode=99 \
+SAN_ENV := PROCINIT_E2E_SCALE=0.25 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
            UBSAN_OPTIONS=halt_on_error=1:exitcode=99 TSAN_OPTIONS=halt_on_error=1:exitcode=99
 
 asan: build/asan/procinit

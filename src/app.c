@@ -263,7 +263,7 @@ static bool selected(const struct settings *s, const char *name)
 }
 
 /* The inherited environment minus what the env files set, plus the env files. */
-static char **base_env(const struct app *a, size_t extra, size_t *n_out)
+static char **base_env(struct app *a, size_t extra, size_t *n_out)
 {
 	size_t n = 0, k = 0;
 	char **v;
@@ -284,6 +284,8 @@ static char **base_env(const struct app *a, size_t extra, size_t *n_out)
 			continue;
 		v[k++] = *e;
 	}
+	/* The inherited strings belong to environ; from here on they are ours. */
+	a->base_owned_from = k;
 	for (size_t i = 0; i < a->env.n; i++) {
 		const struct envvar *ev = &a->env.v[i];
 		size_t len = strlen(ev->key) + strlen(ev->value) + 2;
@@ -298,10 +300,12 @@ static char **base_env(const struct app *a, size_t extra, size_t *n_out)
 		v[k++] = s;
 	}
 	*n_out = k;
+	a->base = v;
+	a->base_n = k;
 	return v;
 }
 
-char **app_run_env(const struct app *a)
+char **app_run_env(struct app *a)
 {
 	size_t n;
 
@@ -381,6 +385,24 @@ int app_plan(const struct settings *s, struct app *a)
 			if (add_instance(a, i, n, base, nbase))
 				return 2;
 	}
-	free(base);
 	return 0;
+}
+
+void app_free(struct app *a)
+{
+	for (size_t i = a->base_owned_from; a->base && i < a->base_n; i++)
+		free(a->base[i]);
+	free(a->base);
+	for (size_t i = 0; i < a->n_inst; i++) {
+		free(a->inst[i].envp[a->base_n]);
+		free(a->inst[i].envp[a->base_n + 1]);
+		free(a->inst[i].envp);
+	}
+	free(a->inst);
+	procfile_free(&a->pf);
+	envlist_free(&a->env);
+	formation_free(&a->fm);
+	free(a->procfile_path);
+	free(a->root);
+	memset(a, 0, sizeof(*a));
 }

@@ -27,6 +27,8 @@ struct app {
 	struct instance *inst;
 	size_t n_inst;
 	size_t name_width;
+	char **base;            /* the environment every instance shares */
+	size_t base_n, base_owned_from; /* base[base_owned_from..] are ours */
 };
 
 /*
@@ -43,6 +45,9 @@ int app_load_env_only(const struct settings *s, struct app *a);
 int app_plan(const struct settings *s, struct app *a);
 
 /* The environment for `run`: inherited, overridden by the env files. */
-char **app_run_env(const struct app *a);
+char **app_run_env(struct app *a);
+
+/* Frees everything app_load and app_plan allocated. */
+void app_free(struct app *a);
 
 #endif

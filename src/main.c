@@ -106,8 +106,12 @@ static int do_run(const struct settings *s, struct app *a)
 		for (size_t i = 0; i < s->run_argc; i++)
 			argv[3 + i] = s->run_argv[i];
 		execv("/bin/sh", argv);
-		fprintf(stderr, "procinit: /bin/sh: %s\n", strerror(errno));
-		return errno == ENOENT ? 127 : 126;
+		int err = errno;
+
+		fprintf(stderr, "procinit: /bin/sh: %s\n", strerror(err));
+		free(cmd);
+		free(argv);
+		return err == ENOENT ? 127 : 126;
 	}
 	execvp(s->run_argv[0], s->run_argv);
 	fprintf(stderr, "procinit: %s: %s\n", s->run_argv[0],
@@ -129,6 +133,8 @@ static int open_stdin_source(void)
 	return p[0];
 }
 
+static bool runtime_started;
+
 /*
  * Everything both runtime modes need before their first child: the signal
  * mask (before any thread, so all inherit it), SIGCHLD back to default, the
@@ -140,6 +146,7 @@ static int start_runtime(const struct settings *s, const sigset_t *wanted, sigse
 	struct sigaction old;
 	int err;
 
+	runtime_started = true;
 	sigthread_block_all(orig);
 	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us. */
 	*sigchld_ign = false;
@@ -251,39 +258,52 @@ int main(int argc, char **argv)
 	struct app a;
 	int rc = 0;
 
+	memset(&a, 0, sizeof(a));
 	if (cli_parse(argc, argv, &s, err, sizeof(err))) {
 		fprintf(stderr, "procinit: %s\n", err);
-		return 2;
+		rc = 2;
+		goto out;
 	}
-	if (apply_environment(&s))
-		return 2;
+	if (apply_environment(&s)) {
+		rc = 2;
+		goto out;
+	}
 	switch (s.cmd) {
 	case CMD_HELP:
 		fputs(usage, stdout);
-		return 0;
+		break;
 	case CMD_VERSION:
 		printf("procinit %s\n", PROCINIT_VERSION);
-		return 0;
+		break;
 	case CMD_CHECK:
 		rc = app_load(&s, &a, true);
-		return rc ? rc : do_check(&a);
+		if (!rc)
+			rc = do_check(&a);
+		break;
 	case CMD_RUN:
 		rc = app_load(&s, &a, false);
-		return rc ? rc : do_run(&s, &a);
+		if (!rc)
+			rc = do_run(&s, &a);
+		break;
 	case CMD_EXEC:
 		/* Only named env files: an init must not pick up a stray ./.env. */
 		rc = app_load_env_only(&s, &a);
-		if (rc)
-			return rc;
-		rc = do_exec(&s, &a);
+		if (!rc)
+			rc = do_exec(&s, &a);
 		break;
 	case CMD_START:
 		rc = app_load(&s, &a, true);
-		if (rc)
-			return rc;
-		rc = do_start(&s, &a);
+		if (!rc)
+			rc = do_start(&s, &a);
 		break;
 	}
-	fflush(stdout);
-	_exit(rc);
+	if (runtime_started) {
+		/* Threads may sit in blocked writes or waitpid: end without joining them. */
+		fflush(stdout);
+		_exit(rc);
+	}
+out:
+	app_free(&a);
+	cli_free(&s);
+	return rc;
 }
