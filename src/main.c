@@ -28,6 +28,7 @@ static const char usage[] =
 	"usage: procinit [OPTIONS] [start [PROCESS...]]   run the Procfile (default)\n"
 	"       procinit [OPTIONS] run PROCESS|COMMAND [ARG...]\n"
 	"       procinit [OPTIONS] check\n"
+	"       procinit [OPTIONS] -- COMMAND [ARG...]     a plain init for one command\n"
 	"       procinit --help | --version\n"
 	"\n"
 	"options:\n"
@@ -39,6 +40,11 @@ static const char usage[] =
 	"  -t, --timeout SECONDS      grace before SIGKILL (default: 5)\n"
 	"      --color, --no-color    force colour on or off\n"
 	"      --timestamp            show HH:MM:SS before each line\n"
+	"  -E, --expect-exit N        (--) exit code N counts as 0; repeatable\n"
+	"  -g, --pgroup               (--) signal the command's whole process group\n"
+	"  -r, --rewrite FROM:TO      (--) forward signal FROM as TO (0: drop)\n"
+	"  -v, --verbose              (--) log reaped pids; twice: signals too\n"
+	"      --pdeathsig SIGNAL     get SIGNAL when procinit's parent dies\n"
 	"  -h, --help                 this help\n"
 	"  -V, --version              print the version\n";
 
