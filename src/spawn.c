@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -59,7 +60,11 @@ static _Noreturn void child_main(const struct spawn_req *r, int status_fd, pid_t
 
 		sigaction(SIGCHLD, &sa, NULL);
 	}
-	sigprocmask(SIG_SETMASK, r->mask, NULL);
+	/*
+	 * The raw system call: libc (and sanitizer) wrappers filter or add
+	 * their internal signals; the command must get exactly the old mask.
+	 */
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, r->mask, NULL, (size_t)(_NSIG / 8));
 	if (r->search_path) {
 		/* musl's and glibc's execvpe build the path on the stack: no malloc. */
 		execvpe(r->path, r->argv, r->envp);
