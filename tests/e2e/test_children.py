@@ -15,7 +15,8 @@ def test_child_fds_group_and_signals(procinit, tmp_path):
         probe: echo "pid=$$"; exec sleep 1000
         other: exec sleep 1000
     """)
-    p = procinit()
+    # procinit hands on the mask it was started with: make that one known.
+    p = procinit(preexec=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, set()))
     i = p.wait_line(r"probe\.1 \| pid=\d+")
     pid = int(p.lines()[i].split("=")[1])
     start = p.find(rf"system  \| probe\.1 start at pid: {pid}")
