@@ -39,7 +39,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 PYTEST := /usr/bin/python3 -m pytest
 
-.PHONY: all static demo test unit e2e asan tsan install uninstall clean deps lint fmt
+.PHONY: all static demo test unit e2e docker-test asan tsan install uninstall clean deps lint fmt
 
 all: build/procinit
 
@@ -89,6 +89,11 @@ e2e: build/procinit
 SAN_ENV := PROCINIT_E2E_SCALE=0.25 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
            UBSAN_OPTIONS=halt_on_error=1:exitcode=99 TSAN_OPTIONS=halt_on_error=1:exitcode=99
 
+# Containers in a private Docker engine (the suite installs docker.io and
+# busybox-static, starts its own dockerd and stops it at the end).
+docker-test: build/procinit
+	$(PYTEST) -q tests/docker
+
 asan: build/asan/procinit
 	$(SAN_ENV) PROCINIT_BIN=$(CURDIR)/build/asan/procinit $(PYTEST) -q tests/e2e
 
@@ -101,6 +106,7 @@ test:
 	$(MAKE) all unit
 	$(MAKE) asan
 	$(MAKE) tsan
+	$(MAKE) docker-test
 	$(MAKE) e2e
 
 install: build/procinit
