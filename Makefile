@@ -39,7 +39,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 PYTEST := /usr/bin/python3 -m pytest
 
-.PHONY: all static demo test unit e2e docker-test asan tsan install uninstall clean deps lint fmt
+.PHONY: all static demo test unit e2e docker-test fuzz asan tsan install uninstall clean deps lint fmt
 
 all: build/procinit
 
@@ -78,6 +78,36 @@ build/asan/procinit: $(SRCS) $(wildcard src/*.h) | build/asan
 build/tsan/procinit: $(SRCS) $(wildcard src/*.h) | build/tsan
 	$(HOSTCC) $(HOSTCFLAGS) $(TSAN_FLAGS) -o $@ $(SRCS)
 
+# libFuzzer harnesses: FUZZ_SECONDS each (short in CI; longer by hand, e.g.
+# make fuzz FUZZ_SECONDS=600). New inputs go to build/fuzz; the seeds and
+# regression inputs in tests/fuzz/corpus are only read. A crash fails.
+FUZZ_SECONDS ?= 15
+FUZZERS := procfile dotenv formation cli linesplit
+FUZZ_SRCS_procfile := src/procfile.c src/diag.c
+FUZZ_SRCS_dotenv := src/dotenv.c src/diag.c
+FUZZ_SRCS_formation := src/formation.c src/diag.c
+FUZZ_SRCS_cli := src/cli.c src/signames.c src/diag.c
+FUZZ_SRCS_linesplit := src/linefmt.c
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=undefined
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) | build/fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+
+build/fuzz:
+	mkdir -p $@
+
+fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
+	@set -e; for f in $(FUZZERS); do \
+		mkdir -p build/fuzz/corpus_$$f; \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-max_len=4096 -artifact_prefix=build/fuzz/crash_$$f- -print_final_stats=0 \
+			build/fuzz/corpus_$$f tests/fuzz/corpus/$$f 2>build/fuzz/$$f.log \
+			|| { tail -40 build/fuzz/$$f.log; exit 1; }; \
+		tail -1 build/fuzz/$$f.log; \
+	done
+
 deps:
 	@sh tests/deps.sh
 
@@ -104,6 +134,7 @@ tsan: build/tsan/procinit
 test:
 	@sh tests/deps.sh
 	$(MAKE) all unit
+	$(MAKE) fuzz
 	$(MAKE) asan
 	$(MAKE) tsan
 	$(MAKE) docker-test

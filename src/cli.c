@@ -276,7 +276,7 @@ static bool is_option(const char *a)
 	return a[0] == '-' && a[1] != '\0';
 }
 
-int cli_parse(int argc, char **argv, struct settings *s, char *err, size_t errlen)
+static int parse_args(int argc, char **argv, struct settings *s, char *err, size_t errlen)
 {
 	bool have_cmd = false, no_more_opts = false;
 	int i = 1, rc;
@@ -362,6 +362,17 @@ int cli_parse(int argc, char **argv, struct settings *s, char *err, size_t errle
 		s->names[s->n_names++] = argv[i++];
 	}
 	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct settings *s, char *err, size_t errlen)
+{
+	int rc = parse_args(argc, argv, s, err, errlen);
+
+	/* Messages quote what the user typed: keep them one printable line. */
+	for (char *c = err; rc && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return rc;
 }
 
 void cli_free(struct settings *s)

@@ -23,4 +23,30 @@ size_t linefmt_lines(const char *prefix, size_t plen, const char *in, size_t len
 int linefmt_piece(const char *prefix, size_t plen, const char *in, size_t len, char *out,
 		  size_t outcap, size_t *outlen);
 
+/*
+ * The splitter a pump runs on its buffer: complete lines go to OUT behind
+ * the prefix, a line that fills IN without a newline goes out as a piece,
+ * and OUT is handed to WRITE whenever it fills or on linesplit_flush.
+ * OUTCAP must be at least INCAP + PLEN + 1. Pure apart from calling WRITE.
+ */
+struct linesplit {
+	char *in;
+	size_t incap, have; /* the caller reads into in + have, then calls linesplit_lines */
+	char *out;
+	size_t outcap, outlen;
+	const char *prefix;
+	size_t plen;
+	void (*write)(void *ctx, const char *buf, size_t len);
+	void *ctx;
+};
+
+/* Moves every complete line out; keeps the partial tail. Returns bytes consumed. */
+size_t linesplit_lines(struct linesplit *s);
+
+/* Moves the partial tail out as a line of its own (a newline is added). */
+void linesplit_partial(struct linesplit *s);
+
+/* Hands what OUT holds to WRITE. */
+void linesplit_flush(struct linesplit *s);
+
 #endif

@@ -23,68 +23,38 @@
 
 struct pump_state {
 	struct pump *p;
-	char *in, *out;
-	size_t have, outlen;
+	struct linesplit ls;
 	char prefix[OUTPUT_PREFIX_MAX];
-	size_t plen;
 	time_t prefix_time;
 	struct timespec partial_deadline;
 	bool partial_armed, released, drain_pending;
 };
 
+static void write_out(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	output_write(buf, len);
+}
+
 static void refresh_prefix(struct pump_state *s)
 {
 	time_t now;
 
-	if (s->plen && !output_timestamps())
+	if (s->ls.plen && !output_timestamps())
 		return;
 	now = time(NULL);
-	if (s->plen && now == s->prefix_time)
+	if (s->ls.plen && now == s->prefix_time)
 		return;
 	s->prefix_time = now;
-	s->plen = output_prefix(s->prefix, s->p->name, s->p->color, now);
+	s->ls.plen = output_prefix(s->prefix, s->p->name, s->p->color, now);
 }
 
-static void flush_out(struct pump_state *s)
-{
-	if (s->outlen) {
-		output_write(s->out, s->outlen);
-		s->outlen = 0;
-	}
-}
-
-static void emit_piece(struct pump_state *s, const char *b, size_t n)
-{
-	if (linefmt_piece(s->prefix, s->plen, b, n, s->out, PUMP_OUT_CAP, &s->outlen) < 0) {
-		flush_out(s);
-		linefmt_piece(s->prefix, s->plen, b, n, s->out, PUMP_OUT_CAP, &s->outlen);
-	}
-}
-
-/* Moves every complete line of s->in to s->out; keeps the partial tail. */
 static void split_lines(struct pump_state *s)
 {
-	const char *last = memrchr(s->in, '\n', s->have);
-	size_t end = last ? (size_t)(last - s->in) + 1 : 0, off = 0;
-
 	refresh_prefix(s);
-	while (off < end) {
-		off += linefmt_lines(s->prefix, s->plen, s->in + off, end - off, s->out,
-				     PUMP_OUT_CAP, &s->outlen);
-		if (off < end)
-			flush_out(s); /* out is full; the next line always fits an empty one */
-	}
-	if (off == 0 && s->have == PUMP_IN_CAP) {
-		/* A line longer than the buffer: pass it on in pieces, never drop it. */
-		emit_piece(s, s->in, s->have);
-		off = s->have;
-	}
-	if (off) {
-		memmove(s->in, s->in + off, s->have - off);
-		s->have -= off;
+	if (linesplit_lines(&s->ls))
 		s->partial_armed = false;
-	}
-	if (s->have && !s->partial_armed) {
+	if (s->ls.have && !s->partial_armed) {
 		/* The clock starts with the first byte of a line that has no end yet. */
 		s->partial_deadline = mono_add(mono_now(), PUMP_PARTIAL_MS / 1000.0);
 		s->partial_armed = true;
@@ -93,23 +63,20 @@ static void split_lines(struct pump_state *s)
 
 static void flush_partial(struct pump_state *s)
 {
-	if (s->have) {
-		refresh_prefix(s);
-		emit_piece(s, s->in, s->have);
-		s->have = 0;
-	}
+	refresh_prefix(s);
+	linesplit_partial(&s->ls);
 	s->partial_armed = false;
-	flush_out(s);
+	linesplit_flush(&s->ls);
 }
 
 /* Reads until the pipe is empty. Returns true at end of file. */
 static bool read_available(struct pump_state *s)
 {
 	for (;;) {
-		ssize_t n = io_read(s->p->fd, s->in + s->have, PUMP_IN_CAP - s->have);
+		ssize_t n = io_read(s->p->fd, s->ls.in + s->ls.have, s->ls.incap - s->ls.have);
 
 		if (n > 0) {
-			s->have += (size_t)n;
+			s->ls.have += (size_t)n;
 			split_lines(s);
 			continue;
 		}
@@ -124,7 +91,7 @@ static int poll_timeout_ms(const struct pump_state *s)
 	struct timespec now;
 	long long ms;
 
-	if (!s->have)
+	if (!s->ls.have)
 		return -1;
 	now = mono_now();
 	ms = (long long)(s->partial_deadline.tv_sec - now.tv_sec) * 1000 +
@@ -157,8 +124,12 @@ static void *pump_thread_main(void *arg)
 	struct pump_state *sp = &s;
 	bool eof = false;
 
-	s.in = malloc(PUMP_IN_CAP);
-	s.out = malloc(PUMP_OUT_CAP);
+	s.ls.in = malloc(PUMP_IN_CAP);
+	s.ls.out = malloc(PUMP_OUT_CAP);
+	s.ls.incap = PUMP_IN_CAP;
+	s.ls.outcap = PUMP_OUT_CAP;
+	s.ls.prefix = s.prefix;
+	s.ls.write = write_out;
 	while (!eof) {
 		struct pollfd pfd[2] = {
 			{ .fd = sp->p->wake_fd, .events = POLLIN },
@@ -172,7 +143,7 @@ static void *pump_thread_main(void *arg)
 			take_wake(sp);
 		if (!s.released)
 			continue;
-		if (!s.in || !s.out) {
+		if (!s.ls.in || !s.ls.out) {
 			/* No buffers: still honour the contract, just without output. */
 			char sink[512];
 
@@ -181,13 +152,13 @@ static void *pump_thread_main(void *arg)
 			eof = io_read(sp->p->fd, sink, 1) == 0;
 		} else {
 			eof = read_available(sp);
-			if (s.have && mono_cmp(mono_now(), s.partial_deadline) >= 0)
+			if (s.ls.have && mono_cmp(mono_now(), s.partial_deadline) >= 0)
 				flush_partial(sp);
 			else
-				flush_out(sp);
+				linesplit_flush(&s.ls);
 		}
 		if (eof || s.drain_pending) {
-			if (s.in && s.out)
+			if (s.ls.in && s.ls.out)
 				flush_partial(sp);
 			if (s.drain_pending && !eof)
 				post(sp, EV_DRAINED);
@@ -195,8 +166,8 @@ static void *pump_thread_main(void *arg)
 		}
 	}
 	close(sp->p->fd);
-	free(s.in);
-	free(s.out);
+	free(s.ls.in);
+	free(s.ls.out);
 	post(sp, EV_EOF);
 	return NULL;
 }

@@ -18,6 +18,8 @@ need '/usr/bin/python3 -c "import pytest"' python3-pytest
 need 'command -v unshare' util-linux
 need 'command -v file' file
 need 'command -v pgrep' procps
+need 'command -v clang' clang
+need 'f=$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a) && [ -f "$f" ]' libclang-rt-dev
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -69,6 +69,9 @@ static void test_commands(void)
 	CHECK(PARSE("procinit", "-V") == 0 && s.cmd == CMD_VERSION);
 	CHECK(PARSE("procinit", "stop") == 2);
 	CHECK_STREQ(err, "unknown command 'stop'");
+	/* Control characters typed by the user never break the one-line message. */
+	CHECK(PARSE("procinit", "\x1d\n") == 2);
+	CHECK_STREQ(err, "unknown command '?" "?'");
 }
 
 static void test_errors(void)
