@@ -24,7 +24,7 @@
 struct pump_state {
 	struct pump *p;
 	struct linesplit ls;
-	char prefix[OUTPUT_PREFIX_MAX];
+	char prefix[OUTPUT_PREFIX_MAX + LINEFMT_SLACK]; /* the copier reads past it */
 	time_t prefix_time;
 	struct timespec partial_deadline;
 	bool partial_armed, released, drain_pending;
@@ -124,8 +124,8 @@ static void *pump_thread_main(void *arg)
 	struct pump_state *sp = &s;
 	bool eof = false;
 
-	s.ls.in = malloc(PUMP_IN_CAP);
-	s.ls.out = malloc(PUMP_OUT_CAP);
+	s.ls.in = malloc(PUMP_IN_CAP + LINEFMT_SLACK);
+	s.ls.out = malloc(PUMP_OUT_CAP + LINEFMT_SLACK);
 	s.ls.incap = PUMP_IN_CAP;
 	s.ls.outcap = PUMP_OUT_CAP;
 	s.ls.prefix = s.prefix;

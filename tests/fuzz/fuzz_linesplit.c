@@ -49,11 +49,12 @@ static void ref_line(struct sink *k, const char *b, size_t n, int add_nl)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char in[INCAP], out[INCAP + PLEN + 1], pend[INCAP];
+	char in[INCAP + LINEFMT_SLACK], out[INCAP + PLEN + 1 + LINEFMT_SLACK], pend[INCAP];
+	static char prefix[PLEN + LINEFMT_SLACK] = PREFIX;
 	struct sink got = { 0 }, want = { 0 };
 	struct linesplit ls = {
-		.in = in, .incap = INCAP, .out = out, .outcap = sizeof(out),
-		.prefix = PREFIX, .plen = PLEN, .write = write_cb, .ctx = &got,
+		.in = in, .incap = INCAP, .out = out, .outcap = INCAP + PLEN + 1,
+		.prefix = prefix, .plen = PLEN, .write = write_cb, .ctx = &got,
 	};
 	size_t pos = 0, plen = 0;
 
