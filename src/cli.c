@@ -9,7 +9,6 @@
 #include "signames.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,16 +49,32 @@ static const struct opt opts[] = {
 
 int cli_parse_timeout(const char *text, double *out)
 {
-	char *end;
-	double v;
+	/*
+	 * Plain decimals only ("5", "0.25"), parsed by hand: strtod would pull
+	 * musl's whole float scanner into a binary that wants to stay small,
+	 * and would accept "inf", "0x1p3" and "1e2" besides.
+	 */
+	const char *p = text;
+	double v = 0, scale = 1;
+	bool big = false;
 
-	if (!*text || strchr(" \t\n+-", *text))
+	if (*p < '0' || *p > '9')
 		return EINVAL;
-	errno = 0;
-	v = strtod(text, &end);
-	if (*end || end == text || isnan(v))
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > CLI_TIMEOUT_MAX)
+			big = true;
+		else
+			v = v * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			return EINVAL;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			v += (*p - '0') * (scale /= 10);
+	}
+	if (*p)
 		return EINVAL;
-	if (errno == ERANGE || v < 0 || v > CLI_TIMEOUT_MAX)
+	if (big || v > CLI_TIMEOUT_MAX)
 		return ERANGE;
 	*out = v;
 	return 0;
@@ -159,8 +174,8 @@ static int apply(struct settings *s, const struct opt *o, const char *flag, cons
 		s->timeout_set = true;
 		e = cli_parse_timeout(val, &s->timeout);
 		if (e == ERANGE)
-			snprintf(err, errlen, "%s: timeout %.32s out of range 0..%.0f", flag, val,
-				 CLI_TIMEOUT_MAX);
+			snprintf(err, errlen, "%s: timeout %.32s out of range 0..%d", flag, val,
+				 (int)CLI_TIMEOUT_MAX);
 		else if (e)
 			snprintf(err, errlen, "%s: invalid timeout '%.32s'", flag, val);
 		return e ? 2 : 0;

@@ -92,7 +92,11 @@ static void test_errors(void)
 	CHECK_STREQ(err, "-t: invalid timeout '-1'");
 	CHECK(PARSE("procinit", "-t", "nan") == 2);
 	CHECK(PARSE("procinit", "-t", "1e9") == 2);
-	CHECK_STREQ(err, "-t: timeout 1e9 out of range 0..86400");
+	CHECK_STREQ(err, "-t: invalid timeout '1e9'");
+	CHECK(PARSE("procinit", "-t", "100000") == 2);
+	CHECK_STREQ(err, "-t: timeout 100000 out of range 0..86400");
+	CHECK(PARSE("procinit", "-t", "99999999999999999999999999") == 2);
+	CHECK_STREQ(err, "-t: timeout 99999999999999999999999999 out of range 0..86400");
 	CHECK(PARSE("procinit", "-t", "") == 2);
 	CHECK(PARSE("procinit", "-p", "70000") == 2);
 	CHECK_STREQ(err, "-p: port 70000 out of range 1..65535");
@@ -147,6 +151,12 @@ static void test_timeout_values(void)
 	CHECK(cli_parse_timeout(" 1", &v) != 0);
 	CHECK(cli_parse_timeout("1 ", &v) != 0);
 	CHECK(cli_parse_timeout("inf", &v) != 0);
+	CHECK(cli_parse_timeout("1.", &v) != 0);
+	CHECK(cli_parse_timeout(".5", &v) != 0);
+	CHECK(cli_parse_timeout("0x10", &v) != 0);
+	CHECK(cli_parse_timeout("1.5.2", &v) != 0);
+	CHECK(cli_parse_timeout("2.125", &v) == 0 && v == 2.125);
+	CHECK(cli_parse_timeout("86400.0", &v) == 0 && v == 86400.0);
 }
 
 int main(void)
