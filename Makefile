@@ -44,14 +44,19 @@ PYTEST := /usr/bin/python3 -m pytest
 
 all: build/procinit
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 build/procinit: $(OBJS)
 	@$(if $(NOTICE),echo "notice: $(NOTICE)",:)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS)
 
 build/obj/linefmt.o build/obj/pump.o: CFLAGS += -O2
 
 build/obj/%.o: src/%.c | build/obj
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/obj build/unit build/asan build/tsan:
 	mkdir -p $@

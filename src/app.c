@@ -7,6 +7,7 @@
 #include "app.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,12 @@
 
 #include "diag.h"
 #include "io.h"
+#include "signames.h"
 
 extern char **environ;
+
+/* How a Procfile read from standard input (-f -) is named in messages. */
+#define STDIN_LABEL "<stdin>"
 
 static void print_diags(const char *path, const struct diags *d)
 {
@@ -87,7 +92,16 @@ static int load_procfile(struct app *a)
 		fprintf(stderr, "procinit: out of memory\n");
 		return 2;
 	}
-	err = io_read_file(a->procfile_path, &buf, &len);
+	if (a->inline_text) {
+		buf = a->inline_text;
+		len = strlen(buf);
+		a->inline_text = NULL;
+		err = 0;
+	} else if (!strcmp(a->procfile_path, STDIN_LABEL)) {
+		err = io_read_fd(0, &buf, &len);
+	} else {
+		err = io_read_file(a->procfile_path, &buf, &len);
+	}
 	if (err) {
 		fprintf(stderr, "procinit: %s: %s\n", a->procfile_path, strerror(err));
 		free(d);
@@ -187,13 +201,64 @@ static int resolve_port(const struct settings *s, struct app *a)
 	return 0;
 }
 
+/*
+ * -x 'NAME: COMMAND' items become one Procfile text, one item per line, so
+ * the same parser checks them and its line numbers count the -x options.
+ */
+static int inline_procfile(const struct settings *s, struct app *a)
+{
+	size_t len = 1;
+	char *t;
+
+	if (s->procfile) {
+		fprintf(stderr, "procinit: -x cannot be combined with -f: put the processes in one place\n");
+		return 2;
+	}
+	for (size_t i = 0; i < s->n_inline; i++) {
+		if (strchr(s->inline_procs[i], '\n')) {
+			fprintf(stderr, "procinit: -x:%zu: newline in process definition\n", i + 1);
+			return 2;
+		}
+		len += strlen(s->inline_procs[i]) + 1;
+	}
+	t = malloc(len);
+	if (!t) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	t[0] = '\0';
+	for (size_t i = 0; i < s->n_inline; i++) {
+		strcat(t, s->inline_procs[i]);
+		strcat(t, "\n");
+	}
+	a->inline_text = t;
+	a->procfile_path = xstrdup("-x");
+	return 0;
+}
+
 int app_load(const struct settings *s, struct app *a, bool need_procfile)
 {
 	struct stat st;
 	int rc = 0;
 
 	memset(a, 0, sizeof(*a));
-	if (s->procfile)
+	if (s->n_inline) {
+		if (inline_procfile(s, a))
+			return 2;
+		a->have_procfile = true;
+		a->root = xstrdup(s->root ? s->root : ".");
+		if (s->root && (stat(s->root, &st) < 0 || !S_ISDIR(st.st_mode))) {
+			fprintf(stderr, "procinit: %s: %s\n", s->root,
+				stat(s->root, &st) < 0 ? strerror(errno) : strerror(ENOTDIR));
+			return 2;
+		}
+		rc = load_procfile(a);
+		rc |= load_env_files(s, a);
+		return rc ? 2 : resolve_port(s, a);
+	}
+	if (s->procfile && !strcmp(s->procfile, "-"))
+		a->procfile_path = xstrdup(STDIN_LABEL);
+	else if (s->procfile)
 		a->procfile_path = xstrdup(s->procfile);
 	else if (s->root)
 		a->procfile_path = join_path(s->root, "Procfile");
@@ -209,7 +274,12 @@ int app_load(const struct settings *s, struct app *a, bool need_procfile)
 		a->have_procfile = true;
 		rc = load_procfile(a);
 	}
-	a->root = s->root ? xstrdup(s->root) : dir_of(a->procfile_path);
+	if (s->root)
+		a->root = xstrdup(s->root);
+	else if (!strcmp(a->procfile_path, STDIN_LABEL))
+		a->root = xstrdup(".");
+	else
+		a->root = dir_of(a->procfile_path);
 	rc |= load_env_files(s, a);
 	if (rc)
 		return 2;
@@ -249,6 +319,94 @@ static int check_formation(const struct settings *s, struct app *a)
 		}
 	}
 	free(d);
+	return rc;
+}
+
+/*
+ * Marks the types named in LIST (each item NAME[,NAME...]; "all" when
+ * ALLOW_ALL) in MARKS. Unknown names are errors naming FLAG.
+ */
+static int mark_types(const struct app *a, const char *flag, const char *const *list, size_t n,
+		      bool *marks)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *copy = xstrdup(list[i]), *save = NULL;
+
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			long idx = procfile_find(&a->pf, t);
+
+			if (!strcmp(t, "all")) {
+				for (size_t k = 0; k < a->pf.n; k++)
+					marks[k] = true;
+			} else if (idx < 0) {
+				fprintf(stderr, "procinit: %s: unknown process '%s'\n", flag, t);
+				rc = 2;
+			} else {
+				marks[idx] = true;
+			}
+		}
+		free(copy);
+	}
+	return rc;
+}
+
+/* --stop-signal NAME=SIG[,NAME=SIG...] into SIGS (one per type). */
+static int stop_signals(const struct settings *s, const struct app *a, int *sigs)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < s->n_stop_signals; i++) {
+		char *copy = xstrdup(s->stop_signals[i]), *save = NULL;
+
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(t, '=');
+			long idx;
+			int sig;
+
+			if (!eq) {
+				fprintf(stderr, "procinit: --stop-signal: expected NAME=SIGNAL, got '%.32s'\n", t);
+				rc = 2;
+				continue;
+			}
+			*eq = '\0';
+			idx = procfile_find(&a->pf, t);
+			sig = sig_parse(eq + 1, 0);
+			if (idx < 0 && strcmp(t, "all")) {
+				fprintf(stderr, "procinit: --stop-signal: unknown process '%s'\n", t);
+				rc = 2;
+			} else if (sig < 0) {
+				fprintf(stderr, "procinit: --stop-signal: unknown signal '%.32s'\n", eq + 1);
+				rc = 2;
+			} else {
+				for (size_t k = 0; k < a->pf.n; k++)
+					if (idx < 0 || (size_t)idx == k)
+						sigs[k] = sig;
+			}
+		}
+		free(copy);
+	}
+	return rc;
+}
+
+/* The per-type options: --can-die, --restart, --stop-signal. */
+static int type_options(const struct settings *s, struct app *a)
+{
+	int rc;
+
+	a->can_die = calloc(a->pf.n, sizeof(bool));
+	a->restart = calloc(a->pf.n, sizeof(bool));
+	a->stop_sig = calloc(a->pf.n, sizeof(int));
+	if (!a->can_die || !a->restart || !a->stop_sig) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	for (size_t k = 0; k < a->pf.n; k++)
+		a->stop_sig[k] = SIGTERM;
+	rc = mark_types(a, "--can-die", s->can_die, s->n_can_die, a->can_die);
+	rc |= mark_types(a, "--restart", s->restart, s->n_restart, a->restart);
+	rc |= stop_signals(s, a, a->stop_sig);
 	return rc;
 }
 
@@ -339,6 +497,9 @@ static int add_instance(struct app *a, size_t type, unsigned num, char **base, s
 	in->type = type;
 	in->command = t->command;
 	in->envp = envp;
+	in->can_die = a->can_die[type];
+	in->restart = a->restart[type];
+	in->stop_signal = a->stop_sig[type];
 	a->n_inst++;
 	if (strlen(in->name) > a->name_width)
 		a->name_width = strlen(in->name);
@@ -359,6 +520,7 @@ int app_plan(const struct settings *s, struct app *a)
 		}
 	}
 	rc |= check_formation(s, a);
+	rc |= type_options(s, a);
 	if (rc)
 		return 2;
 	for (size_t i = 0; i < a->pf.n; i++)
@@ -404,5 +566,9 @@ void app_free(struct app *a)
 	formation_free(&a->fm);
 	free(a->procfile_path);
 	free(a->root);
+	free(a->inline_text);
+	free(a->can_die);
+	free(a->restart);
+	free(a->stop_sig);
 	memset(a, 0, sizeof(*a));
 }

@@ -17,7 +17,8 @@
 #include "supervisor.h"
 
 struct app {
-	char *procfile_path;
+	char *procfile_path;  /* as given; "-x" or "<stdin>" for those sources */
+	char *inline_text;    /* the -x definitions as Procfile text, until parsed */
 	char *root;
 	bool have_procfile;
 	struct procfile pf;
@@ -27,6 +28,8 @@ struct app {
 	struct instance *inst;
 	size_t n_inst;
 	size_t name_width;
+	bool *can_die, *restart; /* per process type */
+	int *stop_sig;
 	char **base;            /* the environment every instance shares */
 	size_t base_n, base_owned_from; /* base[base_owned_from..] are ours */
 };

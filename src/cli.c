@@ -17,6 +17,7 @@ enum opt_id {
 	OPT_PROCFILE, OPT_ROOT, OPT_ENV, OPT_FORMATION, OPT_PORT, OPT_TIMEOUT,
 	OPT_COLOR, OPT_NO_COLOR, OPT_TIMESTAMP, OPT_HELP, OPT_VERSION,
 	OPT_EXPECT, OPT_PGROUP, OPT_REWRITE, OPT_VERBOSE, OPT_PDEATHSIG,
+	OPT_PROCESS, OPT_CAN_DIE, OPT_RESTART, OPT_RESTART_LIMIT, OPT_STOP_SIGNAL, OPT_TTY,
 };
 
 struct opt {
@@ -43,6 +44,12 @@ static const struct opt opts[] = {
 	{ 'r', "rewrite", true, OPT_REWRITE },
 	{ 'v', "verbose", false, OPT_VERBOSE },
 	{ 0, "pdeathsig", true, OPT_PDEATHSIG },
+	{ 'x', "process", true, OPT_PROCESS },
+	{ 0, "can-die", true, OPT_CAN_DIE },
+	{ 0, "restart", true, OPT_RESTART },
+	{ 0, "restart-limit", true, OPT_RESTART_LIMIT },
+	{ 0, "stop-signal", true, OPT_STOP_SIGNAL },
+	{ 0, "tty", false, OPT_TTY },
 };
 
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -141,6 +148,36 @@ static int parse_rewrite(struct settings *s, const char *flag, const char *val, 
 	return 0;
 }
 
+static int add_to_list(const char **list, size_t *n, const char *flag, const char *val,
+		       char *err, size_t errlen)
+{
+	if (*n == CLI_MAX_LIST) {
+		snprintf(err, errlen, "%s: given more than %d times", flag, CLI_MAX_LIST);
+		return 2;
+	}
+	list[(*n)++] = val;
+	return 0;
+}
+
+/* N/SECONDS: at most N restarts of one instance within SECONDS. */
+static int parse_restart_limit(struct settings *s, const char *flag, const char *val,
+			       char *err, size_t errlen)
+{
+	const char *slash = strchr(val, '/');
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(val, &end, 10);
+	if (!slash || end != slash || *val < '0' || *val > '9' || errno || n < 1 || n > 1000 ||
+	    cli_parse_timeout(slash + 1, &s->restart_window) || s->restart_window <= 0) {
+		snprintf(err, errlen, "%s: expected N/SECONDS (N 1..1000), got '%.32s'", flag, val);
+		return 2;
+	}
+	s->restart_max = (unsigned)n;
+	return 0;
+}
+
 static int apply(struct settings *s, const struct opt *o, const char *flag, const char *val,
 		 char *err, size_t errlen)
 {
@@ -204,6 +241,19 @@ static int apply(struct settings *s, const struct opt *o, const char *flag, cons
 	case OPT_VERBOSE:
 		s->verbosity++;
 		s->verbosity_set = true;
+		break;
+	case OPT_PROCESS:
+		return add_to_list(s->inline_procs, &s->n_inline, flag, val, err, errlen);
+	case OPT_CAN_DIE:
+		return add_to_list(s->can_die, &s->n_can_die, flag, val, err, errlen);
+	case OPT_RESTART:
+		return add_to_list(s->restart, &s->n_restart, flag, val, err, errlen);
+	case OPT_STOP_SIGNAL:
+		return add_to_list(s->stop_signals, &s->n_stop_signals, flag, val, err, errlen);
+	case OPT_RESTART_LIMIT:
+		return parse_restart_limit(s, flag, val, err, errlen);
+	case OPT_TTY:
+		s->tty = true;
 		break;
 	case OPT_PDEATHSIG:
 		s->pdeathsig = sig_parse(val, 0);
@@ -300,6 +350,8 @@ static int parse_args(int argc, char **argv, struct settings *s, char *err, size
 	for (int k = 0; k < CLI_NSIG; k++)
 		s->rewrite[k] = -1;
 	s->timeout = 5.0;
+	s->restart_max = CLI_RESTART_MAX;
+	s->restart_window = CLI_RESTART_WINDOW;
 	s->cmd = CMD_START;
 	err[0] = '\0';
 	s->names = calloc((size_t)(argc > 0 ? argc : 1), sizeof(char *));

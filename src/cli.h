@@ -15,6 +15,9 @@
 #define CLI_TIMEOUT_MAX 86400.0
 #define CLI_MAX_EXPECT 32
 #define CLI_NSIG 65 /* signals 1..64 */
+#define CLI_MAX_LIST 64 /* -x, --can-die, --restart, --stop-signal options */
+#define CLI_RESTART_MAX 10
+#define CLI_RESTART_WINDOW 60.0
 
 enum cli_command { CMD_START, CMD_RUN, CMD_CHECK, CMD_EXEC, CMD_HELP, CMD_VERSION };
 enum cli_color { COLOR_AUTO, COLOR_ON, COLOR_OFF };
@@ -41,6 +44,18 @@ struct settings {
 	int rewrite[CLI_NSIG];     /* -r FROM:TO; -1 where not rewritten, 0 drops */
 	int verbosity;             /* -v, repeatable */
 	int pdeathsig;             /* --pdeathsig; 0: none */
+	/* Procfile mode beyond foreman; lists are kept as given, app.c splits them. */
+	const char *inline_procs[CLI_MAX_LIST]; /* -x 'NAME: COMMAND' */
+	size_t n_inline;
+	const char *can_die[CLI_MAX_LIST]; /* NAME[,NAME...] */
+	size_t n_can_die;
+	const char *restart[CLI_MAX_LIST]; /* NAME[,NAME...] or all */
+	size_t n_restart;
+	const char *stop_signals[CLI_MAX_LIST]; /* NAME=SIG[,...] */
+	size_t n_stop_signals;
+	unsigned restart_max;  /* --restart-limit N/SECONDS */
+	double restart_window;
+	bool tty;              /* --tty: a pseudo-terminal per child */
 	/* Which settings came from flags, so the environment cannot override them. */
 	bool timeout_set, pgroup_set, verbosity_set;
 };

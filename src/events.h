@@ -19,6 +19,8 @@ enum event_kind {
 	EV_EOF,     /* proc: its pump saw end of file and has ended */
 };
 
+struct pump;
+
 struct event {
 	enum event_kind kind;
 	int signo;
@@ -26,6 +28,7 @@ struct event {
 	int status;
 	unsigned long gen;
 	size_t proc;
+	struct pump *pump; /* EV_DRAINED / EV_EOF: which run's pump */
 };
 
 int events_init(void);

@@ -48,45 +48,33 @@ ssize_t io_read(int fd, void *buf, size_t len)
 	return n;
 }
 
-int io_read_file(const char *path, char **buf, size_t *len)
+/* Reads FD to its end; SIZE_HINT (0: unknown) sizes the first buffer. */
+static int read_all(int fd, size_t size_hint, char **buf, size_t *len)
 {
-	struct stat st;
-	size_t cap = 4096, have = 0;
-	char *b = NULL;
-	int fd, err = 0;
+	size_t cap = size_hint ? size_hint + 1 : 4096, have = 0;
+	char *b = malloc(cap);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return errno;
-	if (fstat(fd, &st) < 0) {
-		err = errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		err = EISDIR;
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (size_t)st.st_size + 1;
+	if (!b)
+		return ENOMEM;
 	for (;;) {
 		ssize_t n;
 
-		if (have + 1 >= cap || !b) {
-			char *nb;
+		if (have + 1 >= cap) {
+			char *nb = realloc(b, cap * 2);
 
-			if (b)
-				cap *= 2;
-			nb = realloc(b, cap);
 			if (!nb) {
-				err = ENOMEM;
-				goto out;
+				free(b);
+				return ENOMEM;
 			}
 			b = nb;
+			cap *= 2;
 		}
 		n = io_read(fd, b + have, cap - have - 1);
 		if (n < 0) {
-			err = errno;
-			goto out;
+			int err = errno;
+
+			free(b);
+			return err;
 		}
 		if (n == 0)
 			break;
@@ -95,9 +83,28 @@ int io_read_file(const char *path, char **buf, size_t *len)
 	b[have] = '\0';
 	*buf = b;
 	*len = have;
-	b = NULL;
-out:
-	free(b);
+	return 0;
+}
+
+int io_read_fd(int fd, char **buf, size_t *len)
+{
+	return read_all(fd, 0, buf, len);
+}
+
+int io_read_file(const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return errno;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	else
+		err = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, buf, len);
 	close(fd);
 	return err;
 }

@@ -21,4 +21,7 @@ ssize_t io_read(int fd, void *buf, size_t len);
  */
 int io_read_file(const char *path, char **buf, size_t *len);
 
+/* The same for an open descriptor (e.g. 0 for `-f -`), read to its end. */
+int io_read_fd(int fd, char **buf, size_t *len);
+
 #endif

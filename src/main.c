@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "events.h"
 #include "output.h"
+#include "pty.h"
 #include "reaper.h"
 #include "sigthread.h"
 #include "single.h"
@@ -45,6 +46,12 @@ static const char usage[] =
 	"  -r, --rewrite FROM:TO      (--) forward signal FROM as TO (0: drop)\n"
 	"  -v, --verbose              (--) log reaped pids; twice: signals too\n"
 	"      --pdeathsig SIGNAL     get SIGNAL when procinit's parent dies\n"
+	"  -x, --process 'NAME: CMD'  define a process on the command line; repeatable\n"
+	"      --can-die NAME[,...]   these may exit without stopping the others\n"
+	"      --restart NAME[,...]   restart these (or all) when they exit, with backoff\n"
+	"      --restart-limit N/SECS at most N restarts within SECS (default 10/60)\n"
+	"      --stop-signal NAME=SIG signal NAME gets at shutdown instead of SIGTERM\n"
+	"      --tty                  a pseudo-terminal per child instead of a pipe\n"
 	"  -h, --help                 this help\n"
 	"  -V, --version              print the version\n";
 
@@ -185,6 +192,17 @@ static int do_start(const struct settings *s, struct app *a)
 
 	if (app_plan(s, a))
 		return 2;
+	if (s->tty) {
+		int m, sl, err = pty_open(&m, &sl);
+
+		if (err) {
+			fprintf(stderr, "procinit: --tty: cannot open a pseudo-terminal (%s): "
+					"is /dev/pts mounted?\n", strerror(err));
+			return 2;
+		}
+		close(m);
+		close(sl);
+	}
 	cfg.inst = a->inst;
 	cfg.n = a->n_inst;
 	cfg.dir = a->root;
@@ -192,6 +210,9 @@ static int do_start(const struct settings *s, struct app *a)
 	cfg.name_width = a->name_width;
 	cfg.orig_mask = &orig;
 	cfg.pid1 = getpid() == 1;
+	cfg.tty = s->tty;
+	cfg.restart_max = s->restart_max;
+	cfg.restart_window = s->restart_window;
 	cfg.stdin_fd = open_stdin_source();
 	if (cfg.stdin_fd < 0) {
 		fprintf(stderr, "procinit: cannot open /dev/null: %s\n", strerror(errno));

@@ -113,7 +113,7 @@ static void take_wake(struct pump_state *s)
 
 static void post(struct pump_state *s, enum event_kind kind)
 {
-	struct event ev = { .kind = kind, .proc = s->p->proc };
+	struct event ev = { .kind = kind, .proc = s->p->proc, .pump = s->p };
 
 	events_post(&ev);
 }

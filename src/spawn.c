@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,7 +25,7 @@ struct child_report {
 
 enum { STEP_PGROUP, STEP_FDS, STEP_CHDIR, STEP_EXEC };
 
-static const char *const step_names[] = { "setpgid", "dup2", "chdir", "exec" };
+static const char *const step_names[] = { "process group", "dup2", "chdir", "exec" };
 
 static _Noreturn void child_fail(int status_fd, int step, int err)
 {
@@ -38,8 +39,13 @@ static _Noreturn void child_fail(int status_fd, int step, int err)
 
 static _Noreturn void child_main(const struct spawn_req *r, int status_fd, pid_t parent)
 {
-	if (r->own_pgroup && setpgid(0, 0) < 0)
+	if (r->new_session) {
+		/* A session of its own, with its pseudo-terminal as controlling tty. */
+		if (setsid() < 0 || ioctl(r->out_fd, TIOCSCTTY, 0) < 0)
+			child_fail(status_fd, STEP_PGROUP, errno);
+	} else if (r->own_pgroup && setpgid(0, 0) < 0) {
 		child_fail(status_fd, STEP_PGROUP, errno);
+	}
 	if (r->pdeathsig) {
 		prctl(PR_SET_PDEATHSIG, r->pdeathsig);
 		/* The parent may have died before prctl: then act as if it just did. */
@@ -99,7 +105,7 @@ int spawn_child(const struct spawn_req *r, pid_t *pid, struct spawn_failure *fai
 	}
 	close(p[1]);
 	/* Both sides set the group, so a kill(-pid) right after this cannot miss. */
-	if (r->own_pgroup)
+	if (r->own_pgroup && !r->new_session)
 		setpgid(*pid, *pid);
 	n = io_read(p[0], &rep, sizeof(rep));
 	close(p[0]);

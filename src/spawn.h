@@ -19,6 +19,7 @@ struct spawn_req {
 	int stdin_fd;       /* dup2'd to 0; -1: inherit */
 	int out_fd;         /* dup2'd to 1 and 2; -1: inherit 1 and 2 */
 	bool own_pgroup;    /* setpgid(0, 0) */
+	bool new_session;   /* setsid() and take OUT_FD as controlling terminal */
 	bool tty_foreground; /* make its group the foreground group of fd 0 */
 	int pdeathsig;      /* 0: none */
 	const sigset_t *mask; /* the mask to exec with (procinit's original one) */

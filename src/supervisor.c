@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +23,9 @@
 #include "events.h"
 #include "io.h"
 #include "orphans.h"
+#include "pty.h"
 #include "pump.h"
+#include "restart.h"
 #include "reaper.h"
 #include "signames.h"
 #include "spawn.h"
@@ -33,15 +36,18 @@ enum phase { RUNNING, STOPPING, KILLING, SWEEP_TERM, SWEEP_KILL, DONE };
 
 struct proc {
 	const struct instance *in;
-	struct pump pump;
+	struct pump *pump; /* this run's; an older run's may still drain a grandchild */
+	int pty_fd;        /* --tty: our own handle on the master, for window sizes */
 	pid_t pid;
 	bool live;         /* forked and not reaped yet */
 	bool exited;       /* reaped, or could not be started */
-	bool pump_running; /* its thread exists and was not joined */
+	bool pump_running; /* this run's pump thread has not reported EV_EOF */
 	bool drained;      /* every byte it wrote is out */
 	bool announced;    /* its exit line is queued */
+	bool restart_pending;
 	int status;
-	struct timespec drain_deadline;
+	struct timespec drain_deadline, started, restart_at;
+	struct restart_state rs;
 };
 
 static struct {
@@ -72,7 +78,7 @@ static void signal_proc(struct proc *p, int sig)
 static void wake_pump(struct proc *p, uint64_t what)
 {
 	if (p->pump_running)
-		io_write_all(p->pump.wake_fd, &what, sizeof(what));
+		io_write_all(p->pump->wake_fd, &what, sizeof(what));
 }
 
 static void announce_exit(struct proc *p)
@@ -94,10 +100,12 @@ static void begin_stop(bool by_signal)
 	for (size_t i = 0; i < sv.n; i++) {
 		struct proc *p = &sv.procs[i];
 
+		p->restart_pending = false; /* a stop cancels every pending restart */
 		if (!p->live)
 			continue;
-		announce(-1, "sending SIGTERM for %s at pid %d", p->in->name, (int)p->pid);
-		signal_proc(p, SIGTERM);
+		announce(-1, "sending %s for %s at pid %d", sig_name(p->in->stop_signal),
+			 p->in->name, (int)p->pid);
+		signal_proc(p, p->in->stop_signal);
 	}
 }
 
@@ -116,6 +124,30 @@ static void kill_all_now(void)
 	sv.deadline = mono_add(mono_now(), KILL_GRACE);
 }
 
+static bool restart_pending(void)
+{
+	for (size_t i = 0; i < sv.n; i++)
+		if (sv.procs[i].restart_pending)
+			return true;
+	return false;
+}
+
+/* --restart: schedules the next run, or says the budget is spent (false). */
+static bool schedule_restart(struct proc *p, struct timespec now)
+{
+	double delay = restart_next(&p->rs, sv.cfg->restart_window, p->started, now);
+
+	if (delay < 0) {
+		announce(-1, "%s restarted %u times within %g s: giving up", p->in->name,
+			 sv.cfg->restart_max, sv.cfg->restart_window);
+		return false;
+	}
+	p->restart_pending = true;
+	p->restart_at = mono_add(now, delay);
+	announce(-1, "restarting %s in %g s", p->in->name, delay);
+	return true;
+}
+
 /* Announces an exit once the pump has written the child's last bytes. */
 static void try_announce(struct proc *p, struct timespec now)
 {
@@ -125,8 +157,20 @@ static void try_announce(struct proc *p, struct timespec now)
 		return;
 	p->announced = true;
 	announce_exit(p);
-	if (sv.phase == RUNNING)
-		begin_stop(false);
+	if (sv.phase != RUNNING)
+		return;
+	if (p->in->restart && schedule_restart(p, now))
+		return;
+	if (p->in->can_die) {
+		if (sv.live == 0 && !restart_pending())
+			begin_stop(false); /* only can-die processes were left: a clean end */
+		return;
+	}
+	if (!sv.have_first && !sv.by_signal) {
+		sv.have_first = true;
+		sv.first_status = p->status;
+	}
+	begin_stop(false);
 }
 
 static void proc_exited(struct proc *p, int status)
@@ -135,9 +179,9 @@ static void proc_exited(struct proc *p, int status)
 
 	p->exited = true;
 	p->status = status;
-	if (!sv.have_first && !sv.by_signal && sv.phase == RUNNING) {
-		sv.have_first = true;
-		sv.first_status = status;
+	if (p->pty_fd >= 0) {
+		close(p->pty_fd);
+		p->pty_fd = -1;
 	}
 	/* A stdout nobody reads must not hold up the stop forever. */
 	p->drain_deadline = mono_add(mono_now(), grace);
@@ -277,6 +321,13 @@ static void on_signal(int sig)
 		job_continue();
 		return;
 	}
+	if (sig == SIGWINCH && sv.cfg->tty) {
+		/* Resizing each pseudo-terminal makes the kernel signal its group. */
+		for (size_t i = 0; i < sv.n; i++)
+			if (sv.procs[i].live && sv.procs[i].pty_fd >= 0)
+				pty_sync_size(sv.procs[i].pty_fd);
+		return;
+	}
 	announce(-1, "%s received, forwarding to children", sig_name(sig));
 	for (size_t i = 0; i < sv.n; i++)
 		if (sv.procs[i].live)
@@ -303,12 +354,16 @@ static void on_event(const struct event *ev)
 		if (ev->proc >= sv.n)
 			break;
 		p = &sv.procs[ev->proc];
-		if (ev->kind == EV_EOF && p->pump_running) {
-			/* The pump posts EV_EOF last and never touches wake_fd after. */
-			close(p->pump.wake_fd);
+		if (ev->kind == EV_EOF) {
+			/* The pump posts EV_EOF last and never touches itself after. */
+			close(ev->pump->wake_fd);
+			if (ev->pump != p->pump) {
+				free(ev->pump); /* an earlier run's, held open by a grandchild */
+				break;
+			}
 			p->pump_running = false;
 		}
-		if (p->exited) {
+		if (ev->pump == p->pump && p->exited) {
 			p->drained = true;
 			try_announce(p, mono_now());
 		}
@@ -316,35 +371,59 @@ static void on_event(const struct event *ev)
 	}
 }
 
-/* Opens the pipe and wake fd and starts the pump; the child comes after. */
+/*
+ * Opens the child's output channel (a pipe, or with --tty a pseudo-terminal)
+ * and the wake fd, and starts this run's pump; the child comes after.
+ * *WRITE_END is what the child writes to.
+ */
 static int prepare_pump(struct proc *p, size_t idx, int *write_end)
 {
+	struct pump *pu;
 	int fds[2], err;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if (p->pump && !p->pump_running)
+		free(p->pump); /* the previous run's pump is done */
+	p->pump = NULL;
+	pu = calloc(1, sizeof(*pu));
+	if (!pu)
+		return ENOMEM;
+	if (sv.cfg->tty) {
+		err = pty_open(&fds[0], &fds[1]);
+		if (err) {
+			free(pu);
+			return err;
+		}
+	} else if (pipe2(fds, O_CLOEXEC) < 0) {
+		free(pu);
 		return errno;
-	p->pump.wake_fd = eventfd(0, EFD_CLOEXEC);
-	if (p->pump.wake_fd < 0) {
+	} else {
+		/* Only our end is non-blocking: the child's write end is its own file. */
+		fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	}
+	pu->wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (pu->wake_fd < 0) {
 		err = errno;
 		goto fail;
 	}
-	/* Only our end is non-blocking: the child's write end is its own file. */
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	p->pump.fd = fds[0];
-	p->pump.proc = idx;
-	p->pump.color = output_color_for(p->in->type);
-	snprintf(p->pump.name, sizeof(p->pump.name), "%s", p->in->name);
-	err = pump_start(&p->pump);
+	pu->fd = fds[0];
+	pu->proc = idx;
+	pu->color = output_color_for(p->in->type);
+	snprintf(pu->name, sizeof(pu->name), "%s", p->in->name);
+	if (sv.cfg->tty)
+		p->pty_fd = fcntl(fds[0], F_DUPFD_CLOEXEC, 0);
+	err = pump_start(pu);
 	if (err) {
-		close(p->pump.wake_fd);
+		close(pu->wake_fd);
 		goto fail;
 	}
+	p->pump = pu;
 	p->pump_running = true;
 	*write_end = fds[1];
 	return 0;
 fail:
 	close(fds[0]);
 	close(fds[1]);
+	free(pu);
 	return err;
 }
 
@@ -359,6 +438,7 @@ static void start_one(struct proc *p, size_t idx)
 		.dir = sv.cfg->dir,
 		.stdin_fd = sv.cfg->stdin_fd,
 		.own_pgroup = true,
+		.new_session = sv.cfg->tty,
 		/* If procinit itself is killed, its children must not live on. */
 		.pdeathsig = SIGKILL,
 		.mask = sv.cfg->orig_mask,
@@ -373,18 +453,33 @@ static void start_one(struct proc *p, size_t idx)
 		close(write_end); /* the pump sees EOF when the last writer is gone */
 	}
 	if (err) {
-		announce(p->pump_running ? p->pump.wake_fd : -1, "%-*s could not start: %s",
+		announce(p->pump_running ? p->pump->wake_fd : -1, "%-*s could not start: %s",
 			 width(), p->in->name, strerror(err));
 		proc_exited(p, 126 << 8);
 		return;
 	}
 	p->live = true;
+	p->started = mono_now();
 	sv.live++;
 	sv.gen = reaper_children_added();
-	announce(p->pump.wake_fd, "%-*s start at pid: %d", width(), p->in->name, (int)p->pid);
+	if (p->rs.total)
+		announce(p->pump->wake_fd, "%-*s start at pid: %d (restart %u)", width(),
+			 p->in->name, (int)p->pid, p->rs.total);
+	else
+		announce(p->pump->wake_fd, "%-*s start at pid: %d", width(), p->in->name,
+			 (int)p->pid);
 	if (fail.step)
 		announce(-1, "%-*s could not start: %s: %s", width(), p->in->name, fail.step,
 			 strerror(fail.err));
+}
+
+/* Starts an instance again: same name, PS and PORT, a fresh pipe and pump. */
+static void restart_one(struct proc *p, size_t idx)
+{
+	p->restart_pending = false;
+	p->exited = p->drained = p->announced = false;
+	p->status = 0;
+	start_one(p, idx);
 }
 
 static bool all_announced(void)
@@ -412,6 +507,10 @@ static const struct timespec *next_deadline(struct timespec *buf)
 			*buf = p->drain_deadline;
 			have = true;
 		}
+		if (p->restart_pending && (!have || mono_cmp(p->restart_at, *buf) < 0)) {
+			*buf = p->restart_at;
+			have = true;
+		}
 	}
 	return have ? buf : NULL;
 }
@@ -420,8 +519,13 @@ static void on_timeouts(void)
 {
 	struct timespec now = mono_now();
 
-	for (size_t i = 0; i < sv.n; i++)
-		try_announce(&sv.procs[i], now);
+	for (size_t i = 0; i < sv.n; i++) {
+		struct proc *p = &sv.procs[i];
+
+		try_announce(p, now);
+		if (p->restart_pending && sv.phase == RUNNING && mono_cmp(now, p->restart_at) >= 0)
+			restart_one(p, i);
+	}
 	if (sv.phase != RUNNING && sv.phase != DONE && mono_cmp(now, sv.deadline) >= 0)
 		on_deadline();
 }
@@ -450,8 +554,14 @@ int supervisor_run(const struct sup_config *cfg)
 		announce(-1, "out of memory");
 		return 1;
 	}
-	for (size_t i = 0; i < sv.n; i++)
+	for (size_t i = 0; i < sv.n; i++) {
 		sv.procs[i].in = &cfg->inst[i];
+		sv.procs[i].pty_fd = -1;
+		if (cfg->inst[i].restart && restart_init(&sv.procs[i].rs, cfg->restart_max)) {
+			announce(-1, "out of memory");
+			return 1;
+		}
+	}
 	for (size_t i = 0; i < sv.n && sv.phase == RUNNING; i++)
 		start_one(&sv.procs[i], i);
 	/* Instances never started (a start failed) count as announced. */

@@ -18,6 +18,9 @@ struct instance {
 	size_t type;                /* index of its type in the Procfile */
 	const char *command;
 	char **envp;
+	bool can_die;     /* --can-die: its exit stops nothing */
+	bool restart;     /* --restart: started again when it exits on its own */
+	int stop_signal;  /* --stop-signal: what it gets at shutdown (SIGTERM) */
 };
 
 struct sup_config {
@@ -30,6 +33,9 @@ struct sup_config {
 	const sigset_t *orig_mask;
 	bool sigchld_orig_ign;
 	bool pid1;
+	bool tty;               /* --tty: a pseudo-terminal per child instead of a pipe */
+	unsigned restart_max;   /* --restart-limit N/SECONDS */
+	double restart_window;
 };
 
 /* Starts every instance, supervises them to the end; returns the exit status. */

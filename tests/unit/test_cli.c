@@ -78,8 +78,8 @@ static void test_errors(void)
 {
 	CHECK(PARSE("procinit", "--bogus") == 2);
 	CHECK_STREQ(err, "unknown option '--bogus'");
-	CHECK(PARSE("procinit", "-x") == 2);
-	CHECK_STREQ(err, "unknown option '-x'");
+	CHECK(PARSE("procinit", "-z") == 2);
+	CHECK_STREQ(err, "unknown option '-z'");
 	CHECK(PARSE("procinit", "-f") == 2);
 	CHECK_STREQ(err, "-f needs a value");
 	CHECK(PARSE("procinit", "--procfile") == 2);
@@ -140,6 +140,23 @@ static void test_single_mode(void)
 	CHECK(PARSE("procinit", "start", "--", "-web") == 0 && s.cmd == CMD_START && s.n_names == 1);
 }
 
+static void test_beyond_foreman(void)
+{
+	CHECK(PARSE("procinit", "-x", "web: httpd", "--process=worker: ./w", "--can-die",
+		    "migrate", "--restart", "web,worker", "--restart-limit", "3/7.5",
+		    "--stop-signal", "web=INT", "--tty") == 0);
+	CHECK(s.n_inline == 2 && s.n_can_die == 1 && s.n_restart == 1 && s.n_stop_signals == 1);
+	CHECK_STREQ(s.inline_procs[1], "worker: ./w");
+	CHECK_STREQ(s.restart[0], "web,worker");
+	CHECK(s.restart_max == 3 && s.restart_window == 7.5 && s.tty);
+	CHECK(PARSE("procinit") == 0 && s.restart_max == CLI_RESTART_MAX && !s.tty);
+	CHECK(PARSE("procinit", "--restart-limit", "0/10") == 2);
+	CHECK_STREQ(err, "--restart-limit: expected N/SECONDS (N 1..1000), got '0/10'");
+	CHECK(PARSE("procinit", "--restart-limit", "5") == 2);
+	CHECK(PARSE("procinit", "--restart-limit", "5/0") == 2);
+	CHECK(PARSE("procinit", "--restart-limit", "5/x") == 2);
+}
+
 static void test_timeout_values(void)
 {
 	double v = -1;
@@ -167,6 +184,7 @@ int main(void)
 	test_errors();
 	test_timeout_values();
 	test_single_mode();
+	test_beyond_foreman();
 	cli_free(&s);
 	return harness_report("test_cli");
 }
