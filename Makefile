@@ -40,7 +40,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 PYTEST := /usr/bin/python3 -m pytest
 
-.PHONY: all static demo test unit e2e docker-test fuzz asan tsan install uninstall clean deps lint fmt
+.PHONY: all static demo test unit e2e docker-test fuzz valgrind asan tsan install uninstall clean deps lint fmt
 
 all: build/procinit
 
@@ -125,12 +125,17 @@ e2e: build/procinit
 # Sanitized runs carry a quarter of the volume: they look for races and
 # memory errors, not throughput. Any report makes procinit exit non-zero.
 SAN_ENV := PROCINIT_E2E_SCALE=0.25 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
-           UBSAN_OPTIONS=halt_on_error=1:exitcode=99 TSAN_OPTIONS=halt_on_error=1:exitcode=99
+           UBSAN_OPTIONS=halt_on_error=1:exitcode=99 \
+           TSAN_OPTIONS=halt_on_error=1:exitcode=99:atexit_sleep_ms=50
 
 # Containers in a private Docker engine (the suite installs docker.io and
 # busybox-static, starts its own dockerd and stops it at the end).
 docker-test: build/procinit
 	$(PYTEST) -q tests/docker
+
+# memcheck on representative runs (glibc build): no errors, no leaks.
+valgrind:
+	sh tests/valgrind.sh
 
 asan: build/asan/procinit
 	$(SAN_ENV) PROCINIT_BIN=$(CURDIR)/build/asan/procinit $(PYTEST) -q tests/e2e
@@ -145,6 +150,7 @@ test:
 	$(MAKE) fuzz
 	$(MAKE) asan
 	$(MAKE) tsan
+	$(MAKE) valgrind
 	$(MAKE) docker-test
 	$(MAKE) e2e
 

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * announce: a ring of system lines and the thread that writes them. The
- * supervisor fills the ring (never waits: when full, the text is dropped and
- * counted, but a release is still honoured); the writer thread drains it.
+ * supervisor fills the ring (never waits: it grows for bursts, and only when
+ * it is huge is the text dropped and counted, a release still honoured);
+ * the writer thread drains it.
  * Lock order: announce lock is never held while writing (output lock).
  */
 #include "announce.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +23,8 @@
 #include "output.h"
 #include "pump.h"
 
-#define ANNOUNCE_CAP 256
+#define ANNOUNCE_START 256  /* lines; the ring doubles when a burst needs more */
+#define ANNOUNCE_MAX 65536  /* past this, stdout is stuck: drop and count */
 #define ANNOUNCE_TEXT 224
 
 struct line {
@@ -27,8 +32,8 @@ struct line {
 	char text[ANNOUNCE_TEXT];
 };
 
-static struct line ring[ANNOUNCE_CAP];
-static size_t head, count, dropped;
+static struct line *ring;
+static size_t cap, head, count, dropped;
 static unsigned long queued, written;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake, done;
@@ -63,7 +68,7 @@ static void *announce_thread_main(void *arg)
 		while (count == 0)
 			pthread_cond_wait(&wake, &lock);
 		l = ring[head];
-		head = (head + 1) % ANNOUNCE_CAP;
+		head = (head + 1) % cap;
 		count--;
 		lost = dropped;
 		dropped = 0;
@@ -93,6 +98,10 @@ int announce_start(void)
 	pthread_t tid;
 	int err;
 
+	ring = calloc(ANNOUNCE_START, sizeof(*ring));
+	if (!ring)
+		return ENOMEM;
+	cap = ANNOUNCE_START;
 	err = pthread_condattr_init(&attr);
 	if (err)
 		return err;
@@ -110,18 +119,41 @@ int announce_start(void)
 	return err;
 }
 
+/*
+ * Doubles the ring, keeping the order (called with the lock held). Stopping
+ * 500 processes queues 1,000 lines at once: that is a burst, not a stuck
+ * stdout, and must not lose lines.
+ */
+static bool grow(void)
+{
+	struct line *n;
+
+	if (cap >= ANNOUNCE_MAX)
+		return false;
+	n = malloc(2 * cap * sizeof(*n));
+	if (!n)
+		return false;
+	for (size_t i = 0; i < count; i++)
+		n[i] = ring[(head + i) % cap];
+	free(ring);
+	ring = n;
+	head = 0;
+	cap *= 2;
+	return true;
+}
+
 void announce(int release_fd, const char *fmt, ...)
 {
 	va_list ap;
 
 	pthread_mutex_lock(&lock);
-	if (count == ANNOUNCE_CAP) {
+	if (count == cap && !grow()) {
 		dropped++;
 		pthread_mutex_unlock(&lock);
 		release_pump(release_fd);
 		return;
 	}
-	struct line *l = &ring[(head + count) % ANNOUNCE_CAP];
+	struct line *l = &ring[(head + count) % cap];
 
 	l->release_fd = release_fd;
 	va_start(ap, fmt);

@@ -163,8 +163,17 @@ static int load_env_files(const struct settings *s, struct app *a)
 		return rc;
 	}
 	for (size_t i = 0; i < s->n_env_args; i++) {
-		char *list = xstrdup(s->env_args[i]), *save = NULL;
+		const char *arg = s->env_args[i];
+		char *list, *save = NULL;
+		size_t n = strlen(arg);
 
+		/* strtok_r would skip empty items silently: "-e ''" names no file. */
+		if (!n || arg[0] == ',' || arg[n - 1] == ',' || strstr(arg, ",,")) {
+			fprintf(stderr, "procinit: -e: empty file name in '%s'\n", arg);
+			rc = 2;
+			continue;
+		}
+		list = xstrdup(arg);
 		for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
 			if (load_env_file(a, f))
 				rc = 2;

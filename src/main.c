@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "announce.h"
@@ -185,16 +187,42 @@ static int start_runtime(const struct settings *s, const sigset_t *wanted, sigse
 	return err;
 }
 
+/*
+ * Descriptors procinit inherited without close-on-exec must not reach the
+ * Procfile's children: they see 0, 1 and 2 only.
+ */
+static void cloexec_inherited(void)
+{
+	struct rlimit rl;
+	long max = 1024;
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */) == 0)
+		return;
+#endif
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		max = rl.rlim_cur < 65536 ? (long)rl.rlim_cur : 65536;
+	for (int fd = 3; fd < max; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+
+		if (fl >= 0 && !(fl & FD_CLOEXEC))
+			fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+	}
+}
+
 static int do_start(const struct settings *s, struct app *a)
 {
 	struct sup_config cfg = { 0 };
 	sigset_t orig, wanted;
+	int err;
 
 	if (app_plan(s, a))
 		return 2;
+	cloexec_inherited();
 	if (s->tty) {
-		int m, sl, err = pty_open(&m, &sl);
+		int m, sl;
 
+		err = pty_open(&m, &sl);
 		if (err) {
 			fprintf(stderr, "procinit: --tty: cannot open a pseudo-terminal (%s): "
 					"is /dev/pts mounted?\n", strerror(err));
@@ -220,8 +248,13 @@ static int do_start(const struct settings *s, struct app *a)
 	}
 	output_configure(1, want_color(s->color), s->timestamp, a->name_width);
 	sigthread_procfile_set(&wanted);
-	if (start_runtime(s, &wanted, &orig, &cfg.sigchld_orig_ign) || announce_start())
+	if (start_runtime(s, &wanted, &orig, &cfg.sigchld_orig_ign))
 		return 1;
+	err = announce_start();
+	if (err) {
+		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
+		return 1;
+	}
 	return supervisor_run(&cfg);
 }
 
@@ -231,6 +264,7 @@ static int do_exec(const struct settings *s, struct app *a)
 	sigset_t orig, wanted;
 
 	cfg.argv = s->run_argv;
+	cfg.dir = s->root;
 	cfg.envp = app_run_env(a);
 	if (!cfg.envp) {
 		fprintf(stderr, "procinit: out of memory\n");
@@ -303,7 +337,10 @@ int main(int argc, char **argv)
 		printf("procinit %s\n", PROCINIT_VERSION);
 		break;
 	case CMD_CHECK:
+		/* Everything start would refuse: formation, names, per-type options. */
 		rc = app_load(&s, &a, true);
+		if (!rc)
+			rc = app_plan(&s, &a);
 		if (!rc)
 			rc = do_check(&a);
 		break;

@@ -193,6 +193,9 @@ int procfile_parse(const char *buf, size_t len, struct procfile *out, struct dia
 
 	out->v = NULL;
 	out->n = 0;
+	/* Editors on Windows like to start files with a UTF-8 byte-order mark. */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		off = 3;
 	while (off < len) {
 		const char *nl = memchr(buf + off, '\n', len - off);
 		size_t end = nl ? (size_t)(nl - buf) : len;

@@ -160,6 +160,7 @@ int single_run(const struct single_config *cfg)
 		.search_path = true,
 		.argv = cfg->argv,
 		.envp = cfg->envp,
+		.dir = cfg->dir,
 		.stdin_fd = -1,
 		.out_fd = -1,
 		.own_pgroup = true,

@@ -14,6 +14,7 @@
 struct single_config {
 	char **argv;      /* COMMAND [ARG...], NULL-terminated */
 	char **envp;
+	const char *dir;  /* -d: the command's working folder; NULL: ours */
 	const sigset_t *orig_mask;
 	bool sigchld_orig_ign;
 	bool pid1;

@@ -384,3 +384,106 @@ def pytest_report_header(config):
 def pytest_sessionstart(session):
     if not os.access(BIN, os.X_OK):
         sys.stderr.write(f"\nprocinit binary {BIN} is missing: run `make` (or set PROCINIT_BIN)\n")
+
+
+# ---------------------------------------------------------------- pseudo-terminals
+
+class PtyProc:
+    """A process on a new pseudo-terminal, which becomes its controlling terminal
+    (the process is a session leader, so its group starts as the foreground group).
+    A thread collects everything written to the terminal."""
+
+    def __init__(self, argv, cwd, env, rows=24, cols=80):
+        import fcntl
+        import struct
+        import termios
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+        def pre():
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        self.proc = subprocess.Popen([str(a) for a in argv], cwd=str(cwd), env=env, stdin=slave,
+                                     stdout=slave, stderr=slave, start_new_session=True,
+                                     preexec_fn=pre)
+        os.close(slave)
+        self._data = bytearray()
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        while True:
+            try:
+                chunk = os.read(self.master, 1 << 16)
+            except OSError:  # EIO once no process holds the terminal any more
+                break
+            if not chunk:
+                break
+            with self._lock:
+                self._data += chunk
+
+    @property
+    def output(self):
+        with self._lock:
+            return bytes(self._data)
+
+    def mark(self):
+        """Offset of the end of the output so far, for expect(start=...)."""
+        return len(self.output)
+
+    def send(self, data):
+        os.write(self.master, data)
+
+    def expect(self, pattern, start=0, timeout=DEADLINE):
+        """Wait until the output after offset start matches the bytes regex; return the match."""
+        rx = re.compile(pattern)
+
+        def check():
+            return rx.search(self.output, start)
+        return wait_until(check, timeout, msg=lambda: f"{pattern!r} on the terminal; got:\n"
+                          + self.output[start:].decode("utf-8", "replace")[-3000:])
+
+    def fg_pgrp(self):
+        """The terminal's foreground process group."""
+        return os.tcgetpgrp(self.master)
+
+    def wait(self, timeout=DEADLINE):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{self.proc.args[0]} did not exit within {timeout}s; terminal:\n"
+                        + self.output.decode("utf-8", "replace")[-3000:])
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+        self._reader.join(5)
+        if not self._reader.is_alive():
+            os.close(self.master)
+
+
+@pytest.fixture
+def pty_spawn(tmp_path, tag):
+    """Factory: pty_spawn(argv, cwd=tmp_path, env={...}) -> PtyProc; the environment carries
+    the test's tag, so everything started on the terminal is killed afterwards."""
+    handles = []
+
+    def start(argv, cwd=None, env=None):
+        h = PtyProc(argv, cwd or tmp_path, clean_env(env, tag))
+        handles.append(h)
+        return h
+
+    try:
+        yield start
+    finally:
+        kill_tagged(tag)
+        for h in handles:
+            h.close()
+        kill_tagged(tag)
