@@ -214,6 +214,15 @@ static void test_duplicate(void)
 	procfile_free(&pf);
 }
 
+static void test_bom(void)
+{
+	struct procfile pf;
+
+	CHECK(PARSE("\xef\xbb\xbfweb: a\n", &pf, &d) == 0);
+	CHECK(pf.n == 1 && proc_is(&pf, 0, "web", "a", 1));
+	procfile_free(&pf);
+}
+
 static void test_nul(void)
 {
 	struct procfile pf;
@@ -330,6 +339,7 @@ int main(void)
 	test_line_errors();
 	test_duplicate();
 	test_nul();
+	test_bom();
 	test_no_processes();
 	test_many_errors();
 	test_diag_limit();
