@@ -32,8 +32,10 @@ def test_child_fds_group_and_signals(procinit, tmp_path):
     assert fds == [0, 1, 2], links
     assert links[0] == "/dev/null"
     assert re.fullmatch(r"pipe:\[\d+\]", links[1]) and links[1] == links[2], links
-    assert status["SigBlk"].strip() == "0000000000000000", status["SigBlk"]
-    assert status["SigIgn"].strip() == "0000000000000000", status["SigIgn"]
+    # Signals 32 and 33 belong to libc; sanitizer runtimes block or ignore them.
+    libc_signals = 3 << 31
+    assert int(status["SigBlk"], 16) & ~libc_signals == 0, status["SigBlk"]
+    assert int(status["SigIgn"], 16) & ~libc_signals == 0, status["SigIgn"]
 
 
 def test_child_is_group_leader(procinit, tmp_path):
