@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "sigthread.h"
 #include "io.h"
 #include "output.h"
 #include "pump.h"
@@ -63,6 +64,7 @@ static void *announce_thread_main(void *arg)
 	size_t lost;
 
 	(void)arg;
+	sigthread_block_libc();
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (count == 0)

@@ -155,7 +155,7 @@ static bool runtime_started;
  * mask (before any thread, so all inherit it), SIGCHLD back to default, the
  * subreaper flag, and the events, reaper and signal threads.
  */
-static int start_runtime(const struct settings *s, const sigset_t *wanted, sigset_t *orig,
+static int start_runtime(const struct settings *s, uint64_t wanted, sigset_t *orig,
 			 bool *sigchld_ign)
 {
 	struct sigaction old;
@@ -182,6 +182,7 @@ static int start_runtime(const struct settings *s, const sigset_t *wanted, sigse
 		err = reaper_start();
 	if (!err)
 		err = sigthread_start(wanted);
+	sigthread_block_libc();
 	if (err)
 		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
 	return err;
@@ -213,7 +214,7 @@ static void cloexec_inherited(void)
 static int do_start(const struct settings *s, struct app *a)
 {
 	struct sup_config cfg = { 0 };
-	sigset_t orig, wanted;
+	sigset_t orig;
 	int err;
 
 	if (app_plan(s, a))
@@ -247,8 +248,7 @@ static int do_start(const struct settings *s, struct app *a)
 		return 1;
 	}
 	output_configure(1, want_color(s->color), s->timestamp, a->name_width);
-	sigthread_procfile_set(&wanted);
-	if (start_runtime(s, &wanted, &orig, &cfg.sigchld_orig_ign))
+	if (start_runtime(s, sigthread_procfile_set(), &orig, &cfg.sigchld_orig_ign))
 		return 1;
 	err = announce_start();
 	if (err) {
@@ -261,7 +261,7 @@ static int do_start(const struct settings *s, struct app *a)
 static int do_exec(const struct settings *s, struct app *a)
 {
 	struct single_config cfg = { 0 };
-	sigset_t orig, wanted;
+	sigset_t orig;
 
 	cfg.argv = s->run_argv;
 	cfg.dir = s->root;
@@ -278,8 +278,7 @@ static int do_exec(const struct settings *s, struct app *a)
 	cfg.rewrite = s->rewrite;
 	cfg.expect = s->expect_exit;
 	cfg.n_expect = s->n_expect;
-	sigthread_forward_set(&wanted);
-	if (start_runtime(s, &wanted, &orig, &cfg.sigchld_orig_ign))
+	if (start_runtime(s, sigthread_forward_set(), &orig, &cfg.sigchld_orig_ign))
 		return 1;
 	return single_run(&cfg);
 }

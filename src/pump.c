@@ -18,6 +18,7 @@
 #include "events.h"
 #include "io.h"
 #include "linefmt.h"
+#include "sigthread.h"
 
 #define PUMP_OUT_CAP (PUMP_IN_CAP + 2 * OUTPUT_PREFIX_MAX + 2)
 
@@ -124,6 +125,7 @@ static void *pump_thread_main(void *arg)
 	struct pump_state *sp = &s;
 	bool eof = false;
 
+	sigthread_block_libc();
 	s.ls.in = malloc(PUMP_IN_CAP + LINEFMT_SLACK);
 	s.ls.out = malloc(PUMP_OUT_CAP + LINEFMT_SLACK);
 	s.ls.incap = PUMP_IN_CAP;

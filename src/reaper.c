@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "events.h"
+#include "sigthread.h"
 #include "pump.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -32,6 +33,7 @@ unsigned long reaper_children_added(void)
 static void *reaper_thread_main(void *arg)
 {
 	(void)arg;
+	sigthread_block_libc();
 	for (;;) {
 		unsigned long seen;
 		int status;

@@ -43,6 +43,11 @@ const char *sig_name(int sig)
 		snprintf(rt[sig], sizeof(rt[sig]), "SIGRTMIN+%d", sig - SIGRTMIN);
 		return rt[sig];
 	}
+	if (sig > 0 && sig < 65) {
+		/* 32-34: kept by libc for itself, but still signals someone can send. */
+		snprintf(rt[sig], sizeof(rt[sig]), "signal %d", sig);
+		return rt[sig];
+	}
 	return "unknown signal";
 }
 

@@ -10,9 +10,7 @@ import os
 import re
 import signal
 
-import pytest
-
-from conftest import BIN, DEADLINE, children_of, cmdline, proc_stat, tagged_pids, wait_until, write_procfile
+from conftest import BIN, children_of, cmdline, proc_stat, tagged_pids, wait_until, write_procfile
 
 PROCFILE = """
     a: echo ready-a; exec sleep 1000
@@ -135,7 +133,7 @@ def test_single_tstp_without_tty_is_forwarded(procinit):
 
 # ---------------------------------------------------------------- under an interactive shell
 
-def start_shell(pty_spawn, tag):
+def start_shell(pty_spawn):
     t = pty_spawn(BASH, env=SHELL_ENV)
     t.expect(rb"PROMPT> ")
     return t
@@ -150,7 +148,7 @@ def find_procinit(tag):
 
 def test_shell_procfile_ctrl_z_fg_ctrl_c(pty_spawn, tmp_path, tag):
     write_procfile(tmp_path, PROCFILE)
-    t = start_shell(pty_spawn, tag)
+    t = start_shell(pty_spawn)
     shell = t.proc.pid
     m = t.mark()
     t.send(f"{BIN} --no-color\n".encode())
@@ -186,7 +184,7 @@ def test_shell_procfile_ctrl_z_fg_ctrl_c(pty_spawn, tmp_path, tag):
 
 
 def test_shell_single_ctrl_z_fg_ctrl_c(pty_spawn, tag):
-    t = start_shell(pty_spawn, tag)
+    t = start_shell(pty_spawn)
     shell = t.proc.pid
     m = t.mark()
     t.send(f"{BIN} -- sleep 1000\n".encode())

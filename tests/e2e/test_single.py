@@ -714,3 +714,14 @@ def test_tty_job_control_shell_as_child(pty_spawn):
     t.expect(rb"rc=3\r\n", m)
     t.send(b"exit 3\n")
     assert t.wait() == 3
+
+
+def test_libc_internal_signals_are_forwarded_not_fatal(procinit):
+    """Signals 32-34 (kept by musl for itself; 34 is glibc's SIGRTMIN) reach the child
+    instead of killing procinit with their default action."""
+    p = procinit("-vv", "--", "sleep", "1000")
+    child = wait_until(lambda: [c for c in children_of(p.pid) if proc_stat(c)[3] == "sleep"])[0]
+    os.kill(p.pid, 34)
+    assert p.wait() == 128 + 34, p.stderr
+    assert re.search(r"procinit: forwarding (signal 34|SIGRTMIN\+0) as (signal 34|SIGRTMIN\+0) "
+                     rf"to pid {child}", p.stderr), p.stderr
