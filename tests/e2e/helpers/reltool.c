@@ -98,10 +98,18 @@ static int cmd_lines(unsigned id, unsigned long n)
 		if (have > sizeof(buf) - 256) {
 			size_t off = 0;
 
-			/* Odd-sized writes, so lines are split across reads. */
+			/*
+			 * Odd-sized writes, each ending at a line's end: a write that
+			 * stopped mid-line would let a writer descheduled for over
+			 * 100 ms (a loaded CI machine) have its partial line flushed
+			 * as a line of its own, by design. Splitting lines at random
+			 * read boundaries is what fuzz_linesplit checks exactly.
+			 */
 			while (have - off > 65536) {
 				size_t s = sizes[k++ % 7];
 
+				while (buf[off + s - 1] != '\n')
+					s++;
 				write_all(1, buf + off, s);
 				off += s;
 			}
