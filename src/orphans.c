@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -43,6 +44,13 @@ static int read_stat(const char *pid, char *state, long *ppid)
 	errno = 0;
 	*ppid = strtol(p + 4, &end, 10);
 	return (errno || end == p + 4) ? -1 : 0;
+}
+
+bool orphans_none(void)
+{
+	siginfo_t si;
+
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 && errno == ECHILD;
 }
 
 size_t orphans_signal(int sig, bool pid1)

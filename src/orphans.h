@@ -16,4 +16,11 @@
  */
 size_t orphans_signal(int sig, bool pid1);
 
+/*
+ * True when procinit has no child at all, not even an unreaped zombie. A
+ * peek (WNOWAIT) that reaps nothing, so the reaper stays the only reaper;
+ * it spares the /proc scan in the common case of a clean exit.
+ */
+bool orphans_none(void);
+
 #endif

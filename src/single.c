@@ -81,7 +81,7 @@ static void start_sweep(void)
 {
 	size_t n;
 
-	if (st.nochild) {
+	if (st.nochild || orphans_none()) {
 		st.phase = DONE;
 		return;
 	}

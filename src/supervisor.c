@@ -224,7 +224,7 @@ static void start_sweep(void)
 {
 	size_t n;
 
-	if (sv.nochild) {
+	if (sv.nochild || orphans_none()) {
 		sv.phase = DONE;
 		return;
 	}
