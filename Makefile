@@ -42,7 +42,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 PYTEST := /usr/bin/python3 -m pytest
 
-.PHONY: all static demo test unit e2e docker-test fuzz valgrind asan tsan install uninstall clean deps lint fmt
+.PHONY: all static demo test unit e2e docker-test fuzz valgrind bench asan tsan install uninstall clean deps lint fmt
 
 all: build/procinit
 
@@ -117,6 +117,11 @@ fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 			|| { tail -40 build/fuzz/$$f.log; exit 1; }; \
 		tail -1 build/fuzz/$$f.log; \
 	done
+
+# The benchmark suite against foreman, node-foreman, concurrently, tini,
+# dumb-init, catatonit and cat (not part of make test): docs/benchmarks.md.
+bench: build/procinit
+	bench/run.sh
 
 deps:
 	@sh tests/deps.sh
