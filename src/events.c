@@ -33,16 +33,25 @@ int events_init(void)
 	return err;
 }
 
-void events_post(const struct event *ev)
+void events_post_many(const struct event *ev, size_t n)
 {
 	pthread_mutex_lock(&lock);
-	/* Backpressure rather than loss: the supervisor never posts, so it drains us. */
-	while (count == EVENTS_CAP)
-		pthread_cond_wait(&not_full, &lock);
-	ring[(head + count) % EVENTS_CAP] = *ev;
-	count++;
+	for (size_t i = 0; i < n; i++) {
+		/* Backpressure rather than loss: the supervisor never posts, so it drains us. */
+		while (count == EVENTS_CAP) {
+			pthread_cond_signal(&not_empty);
+			pthread_cond_wait(&not_full, &lock);
+		}
+		ring[(head + count) % EVENTS_CAP] = ev[i];
+		count++;
+	}
 	pthread_cond_signal(&not_empty);
 	pthread_mutex_unlock(&lock);
+}
+
+void events_post(const struct event *ev)
+{
+	events_post_many(ev, 1);
 }
 
 int events_wait(struct event *ev, const struct timespec *deadline)

@@ -33,6 +33,8 @@ struct event {
 
 int events_init(void);
 void events_post(const struct event *ev);
+/* Posts N events under one lock and one wake-up (the reaper's batches). */
+void events_post_many(const struct event *ev, size_t n);
 /* 0 with *EV filled, or ETIMEDOUT once DEADLINE (CLOCK_MONOTONIC; NULL: none) passed. */
 int events_wait(struct event *ev, const struct timespec *deadline);
 

@@ -30,12 +30,16 @@ unsigned long reaper_children_added(void)
 	return g;
 }
 
+#define REAP_BATCH 64
+
 static void *reaper_thread_main(void *arg)
 {
 	(void)arg;
 	sigthread_block_libc();
 	for (;;) {
+		struct event batch[REAP_BATCH];
 		unsigned long seen;
+		size_t n = 0;
 		int status;
 		pid_t pid;
 
@@ -46,12 +50,19 @@ static void *reaper_thread_main(void *arg)
 		/*
 		 * __WALL: also reap clone() children with an odd exit signal.
 		 * WUNTRACED | WCONTINUED: job control needs to see stops too.
+		 * Block for the first, then take whatever else is ready, so a
+		 * storm of dying orphans costs the supervisor one wake-up per
+		 * batch rather than one per orphan.
 		 */
 		pid = waitpid(-1, &status, __WALL | WUNTRACED | WCONTINUED);
-		if (pid > 0) {
-			struct event ev = { .kind = EV_EXIT, .pid = pid, .status = status };
-
-			events_post(&ev);
+		while (pid > 0) {
+			batch[n++] = (struct event){ .kind = EV_EXIT, .pid = pid, .status = status };
+			if (n == REAP_BATCH)
+				break;
+			pid = waitpid(-1, &status, __WALL | WUNTRACED | WCONTINUED | WNOHANG);
+		}
+		if (n) {
+			events_post_many(batch, n);
 			continue;
 		}
 		if (errno == EINTR)
