@@ -16,6 +16,9 @@
 #define PUMP_IN_CAP (64 * 1024)
 #define PUMP_PARTIAL_MS 100
 #define PUMP_STACK_SIZE (128 * 1024)
+#define PUMP_GROW_AFTER 8            /* reads that filled IN (the pipe had more) ... */
+#define PUMP_PIPE_BIG (256 * 1024)   /* ... then the pipe grows to this */
+#define PUMP_GROW_MAX 16             /* pipes grown at once, at most */
 
 /* Values added to wake_fd (an eventfd): two counters in one 64-bit word. */
 #define PUMP_WAKE_RELEASE 1ULL          /* its start line is out: go */
