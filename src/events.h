@@ -7,6 +7,7 @@
 #ifndef PROCINIT_EVENTS_H
 #define PROCINIT_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -37,6 +38,8 @@ void events_post(const struct event *ev);
 void events_post_many(const struct event *ev, size_t n);
 /* 0 with *EV filled, or ETIMEDOUT once DEADLINE (CLOCK_MONOTONIC; NULL: none) passed. */
 int events_wait(struct event *ev, const struct timespec *deadline);
+/* True when events_wait would return one at once. The consumer's. */
+bool events_pending(void);
 
 /* CLOCK_MONOTONIC helpers shared by every timed wait. */
 struct timespec mono_now(void);

