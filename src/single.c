@@ -15,21 +15,19 @@
 #include <unistd.h>
 
 #include "events.h"
-#include "orphans.h"
 #include "reaper.h"
 #include "signames.h"
 #include "spawn.h"
+#include "sweep.h"
 
-#define KILL_GRACE 5.0
-
-enum phase { RUNNING, SWEEP_TERM, SWEEP_KILL, DONE };
+enum phase { RUNNING, SWEEP, DONE };
 
 static struct {
 	const struct single_config *cfg;
 	pid_t child;
 	int status;
 	enum phase phase;
-	struct timespec deadline;
+	struct sweep sweep;
 	bool nochild, tty, child_stopped;
 	unsigned long gen;
 } st;
@@ -77,29 +75,25 @@ static void continued(void)
 	forward(SIGCONT);
 }
 
-static void start_sweep(void)
+static void report_sweep(int sig, size_t n)
 {
-	size_t n;
-
-	if (st.nochild || orphans_none()) {
-		st.phase = DONE;
-		return;
-	}
-	n = orphans_signal(SIGTERM, st.cfg->pid1);
-	if (n && st.cfg->verbosity >= 1)
-		fprintf(stderr, "procinit: sending SIGTERM to %zu orphaned processes\n", n);
-	st.phase = SWEEP_TERM;
-	st.deadline = mono_add(mono_now(), st.cfg->timeout);
+	fprintf(stderr, "procinit: sending %s to %zu orphaned processes\n", sig_name(sig), n);
 }
 
-static void sweep_kill(void)
+static void start_sweep(void)
 {
-	size_t n = orphans_signal(SIGKILL, st.cfg->pid1);
+	st.sweep.pid1 = st.cfg->pid1;
+	st.sweep.timeout = st.cfg->timeout;
+	st.sweep.report = st.cfg->verbosity >= 1 ? report_sweep : NULL;
+	sweep_begin(&st.sweep, st.nochild);
+	st.phase = st.sweep.phase == SWEEP_OVER ? DONE : SWEEP;
+}
 
-	if (n && st.cfg->verbosity >= 1)
-		fprintf(stderr, "procinit: sending SIGKILL to %zu orphaned processes\n", n);
-	st.phase = SWEEP_KILL;
-	st.deadline = mono_add(mono_now(), KILL_GRACE);
+static void advance_sweep(void)
+{
+	sweep_advance(&st.sweep);
+	if (st.sweep.phase == SWEEP_OVER)
+		st.phase = DONE;
 }
 
 static void on_exit_event(pid_t pid, int status)
@@ -123,9 +117,8 @@ static void on_exit_event(pid_t pid, int status)
 		return;
 	if (st.cfg->verbosity >= 1)
 		fprintf(stderr, "procinit: reaped orphan %d\n", (int)pid);
-	/* Its own children were just handed to us: during SIGKILL, they go too. */
-	if (st.phase == SWEEP_KILL)
-		orphans_signal(SIGKILL, st.cfg->pid1);
+	if (st.phase == SWEEP)
+		sweep_reaped(&st.sweep);
 }
 
 static void on_signal(int sig)
@@ -138,8 +131,9 @@ static void on_signal(int sig)
 		return;
 	}
 	/* The command is gone; a stop request now just hurries the sweep. */
-	if ((sig == SIGTERM || sig == SIGINT) && st.phase == SWEEP_TERM)
-		sweep_kill();
+	if ((sig == SIGTERM || sig == SIGINT) && st.phase == SWEEP &&
+	    st.sweep.phase == SWEEP_TERM)
+		advance_sweep();
 }
 
 static int exit_code(void)
@@ -191,14 +185,13 @@ int single_run(const struct single_config *cfg)
 	}
 
 	while (st.phase != DONE) {
-		const struct timespec *dl = st.phase == RUNNING ? NULL : &st.deadline;
+		const struct timespec *dl = st.phase == SWEEP ? &st.sweep.deadline : NULL;
 		struct event ev;
 
+		if (st.phase == SWEEP && !events_pending())
+			sweep_idle(&st.sweep);
 		if (events_wait(&ev, dl) != 0) {
-			if (st.phase == SWEEP_TERM)
-				sweep_kill();
-			else
-				st.phase = DONE;
+			advance_sweep();
 			continue;
 		}
 		switch (ev.kind) {

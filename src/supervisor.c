@@ -22,17 +22,16 @@
 #include "announce.h"
 #include "events.h"
 #include "io.h"
-#include "orphans.h"
 #include "pty.h"
 #include "pump.h"
 #include "restart.h"
 #include "reaper.h"
 #include "signames.h"
 #include "spawn.h"
+#include "sweep.h"
 
-#define KILL_GRACE 5.0 /* seconds we wait for SIGKILLed processes to vanish */
 
-enum phase { RUNNING, STOPPING, KILLING, SWEEP_TERM, SWEEP_KILL, DONE };
+enum phase { RUNNING, STOPPING, KILLING, SWEEP, DONE };
 
 struct proc {
 	const struct instance *in;
@@ -56,6 +55,7 @@ static struct {
 	size_t n, live;
 	enum phase phase;
 	struct timespec deadline; /* of the current phase, if it has one */
+	struct sweep sweep;       /* in phase SWEEP */
 	bool nochild;             /* the reaper found no child at all */
 	unsigned long gen;        /* spawn generation, to ignore stale EV_NOCHILD */
 	bool by_signal, killed, have_first;
@@ -121,7 +121,7 @@ static void kill_all_now(void)
 		sv.killed = true;
 	}
 	sv.phase = KILLING;
-	sv.deadline = mono_add(mono_now(), KILL_GRACE);
+	sv.deadline = mono_add(mono_now(), SWEEP_KILL_GRACE);
 }
 
 static bool restart_pending(void)
@@ -211,8 +211,8 @@ static void on_reaped(pid_t pid, int status)
 		 * An orphan we adopted. While we sweep with SIGKILL, its own
 		 * children have just been handed to us: they must go too.
 		 */
-		if (sv.phase == SWEEP_KILL)
-			orphans_signal(SIGKILL, sv.cfg->pid1);
+		if (sv.phase == SWEEP)
+			sweep_reaped(&sv.sweep);
 		return;
 	}
 	p->live = false;
@@ -220,25 +220,25 @@ static void on_reaped(pid_t pid, int status)
 	proc_exited(p, status);
 }
 
+static void report_sweep(int sig, size_t n)
+{
+	announce(-1, "sending %s to %zu orphaned processes", sig_name(sig), n);
+	if (sig == SIGKILL)
+		sv.killed = true;
+}
+
 static void start_sweep(void)
 {
-	size_t n;
-
-	if (sv.nochild || orphans_none()) {
-		sv.phase = DONE;
-		return;
-	}
-	n = orphans_signal(SIGTERM, sv.cfg->pid1);
-	if (n)
-		announce(-1, "sending SIGTERM to %zu orphaned processes", n);
-	sv.phase = SWEEP_TERM;
-	sv.deadline = mono_add(mono_now(), sv.cfg->timeout);
+	sv.sweep.pid1 = sv.cfg->pid1;
+	sv.sweep.timeout = sv.cfg->timeout;
+	sv.sweep.report = report_sweep;
+	sweep_begin(&sv.sweep, sv.nochild);
+	sv.phase = sv.sweep.phase == SWEEP_OVER ? DONE : SWEEP;
+	sv.deadline = sv.sweep.deadline;
 }
 
 static void on_deadline(void)
 {
-	size_t n;
-
 	switch (sv.phase) {
 	case STOPPING:
 		kill_all_now();
@@ -248,17 +248,10 @@ static void on_deadline(void)
 		sv.live = 0;
 		start_sweep();
 		break;
-	case SWEEP_TERM:
-		n = orphans_signal(SIGKILL, sv.cfg->pid1);
-		if (n) {
-			announce(-1, "sending SIGKILL to %zu orphaned processes", n);
-			sv.killed = true;
-		}
-		sv.phase = SWEEP_KILL;
-		sv.deadline = mono_add(mono_now(), KILL_GRACE);
-		break;
-	case SWEEP_KILL:
-		sv.phase = DONE;
+	case SWEEP:
+		sweep_advance(&sv.sweep);
+		sv.phase = sv.sweep.phase == SWEEP_OVER ? DONE : SWEEP;
+		sv.deadline = sv.sweep.deadline;
 		break;
 	default:
 		break;
@@ -305,8 +298,9 @@ static void on_signal(int sig)
 				 sig == SIGINT ? "ctrl-c" : "SIGTERM");
 			kill_all_now();
 			break;
-		case SWEEP_TERM:
-			sv.deadline = mono_now();
+		case SWEEP:
+			if (sv.sweep.phase == SWEEP_TERM)
+				sv.deadline = mono_now();
 			break;
 		default:
 			break;
@@ -574,8 +568,10 @@ int supervisor_run(const struct sup_config *cfg)
 
 		if ((sv.phase == STOPPING || sv.phase == KILLING) && sv.live == 0)
 			start_sweep();
-		if ((sv.phase == SWEEP_TERM || sv.phase == SWEEP_KILL) && sv.nochild)
+		if (sv.phase == SWEEP && sv.nochild)
 			sv.phase = DONE;
+		if (sv.phase == SWEEP && !events_pending())
+			sweep_idle(&sv.sweep);
 		if (sv.phase == DONE && all_announced())
 			break;
 		if (events_wait(&ev, next_deadline(&buf)) == 0)

@@ -91,6 +91,38 @@ def test_child_ignoring_sigterm_is_killed_with_its_group(procinit, tmp_path, tag
     assert tagged_pids(tag) == []
 
 
+@pytest.mark.parametrize("single", [False, True], ids=["procfile", "single"])
+@pytest.mark.parametrize("pid1", MODES)
+def test_orphans_child_killed_when_handed_over_during_sigkill(procinit, tmp_path, tag, pid1, single):
+    """A daemon ignoring SIGTERM has a child ignoring it too. As a subreaper,
+    procinit sees only the daemon (the child's parent is the daemon); when
+    SIGKILL takes the daemon, its child is handed to procinit and must get
+    SIGKILL as well, not outlive the sweep's grace period."""
+    mark_a, mark_b = marker(tag, 2003), marker(tag, 2004)
+    cmd = (f"""(setsid sh -c "trap '' TERM; sleep {mark_b} & exec sleep {mark_a}" """
+           f"""</dev/null >/dev/null 2>&1 &); echo daemonized; exec sleep 1000""")
+    if single:
+        p = procinit("-t", "1", "--", "sh", "-c", cmd, pid1=pid1)
+    else:
+        write_procfile(tmp_path, f"daemon: {cmd}")
+        p = procinit("-t", "1", pid1=pid1)
+    p.wait_line(r"(daemon\.1 +\| )?daemonized")
+    a = wait_until(lambda: (pids_with_arg(mark_a) or [None])[0], msg="the daemon")
+    b = wait_until(lambda: (pids_with_arg(mark_b) or [None])[0], msg="its child")
+    wait_until(lambda: proc_stat(a)[1] == p.pid, msg="the daemon to be reparented to procinit")
+    assert proc_stat(b)[1] == a
+    t0 = time.monotonic()
+    p.signal(signal.SIGTERM)
+    rc = p.wait()
+    took = p.end_time - t0
+    print(f"\n[fault] daemon and its child ignoring SIGTERM ({'pid1' if pid1 else 'subreaper'}, "
+          f"{'single' if single else 'procfile'}): exit {rc} after {took:.2f} s")
+    assert rc == (143 if single else 137), p.dump()
+    assert 0.9 <= took <= 1 + SLACK, took
+    assert not is_alive(a) and not is_alive(b)
+    assert tagged_pids(tag) == []
+
+
 @pytest.mark.parametrize("pid1", MODES)
 def test_daemon_double_fork_setsid_killed_in_orphan_sweep(procinit, tmp_path, tag, pid1):
     mark = marker(tag, 2002)
