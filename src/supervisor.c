@@ -456,6 +456,7 @@ static void start_one(struct proc *p, size_t idx)
 	p->started = mono_now();
 	sv.live++;
 	sv.gen = reaper_children_added();
+	sv.nochild = false; /* a "no child" of an earlier generation no longer holds */
 	if (p->rs.total)
 		announce(p->pump->wake_fd, "%-*s start at pid: %d (restart %u)", width(),
 			 p->in->name, (int)p->pid, p->rs.total);

@@ -7,7 +7,8 @@ import re
 import signal
 import subprocess
 
-from conftest import BIN, PYTHON, DEADLINE, clean_env, write_procfile
+from conftest import (BIN, PYTHON, DEADLINE, clean_env, is_alive, pids_with_arg, tagged_pids, wait_until,
+                      write_procfile)
 
 
 def test_can_die_leaves_the_others_running(procinit, tmp_path):
@@ -69,6 +70,24 @@ def test_restart_budget_stops_a_crash_loop(procinit):
     i = lines.index("system  | crash.1 restarted 3 times within 60 s: giving up")
     assert lines[i + 1].startswith("system  | sending SIGTERM for keep.1 at pid ")
     assert lines[-1] == "system  | exit 7"
+
+
+def test_sweep_after_a_restart_finds_the_new_runs_orphans(procinit, tmp_path, tag):
+    """The first run exits with nothing left (the reaper finds no child at
+    all); the restarted run leaves a daemon. That earlier "no child" must not
+    make the final sweep skip the daemon."""
+    mark = "3001.%d" % (int(tag[:6], 16) % 100000)
+    p = procinit("-t", "1", "--restart", "w", "-x",
+                 "w: [ -e ran ] || { touch ran; exit 1; }; "
+                 f"(setsid sh -c 'exec sleep {mark}' </dev/null >/dev/null 2>&1 &); "
+                 "echo daemonized; exec sleep 1000")
+    p.wait_line(r"w\.1 +\| daemonized")
+    daemon = wait_until(lambda: (pids_with_arg(mark) or [None])[0], msg="the daemon")
+    p.signal(signal.SIGTERM)
+    assert p.wait() == 0, p.dump()
+    assert "system | sending SIGTERM to 1 orphaned processes" in p.lines(), p.dump()
+    assert not is_alive(daemon)
+    assert tagged_pids(tag) == []
 
 
 def test_sigint_cancels_pending_restart(procinit):
