@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * spawn: fork + exec with a close-on-exec status pipe, as musl's posix_spawn.
+ * spawn: vfork + exec with a close-on-exec status pipe, as musl's
+ * posix_spawn. vfork, not fork: the child borrows procinit's memory until
+ * it execs, so nothing is copied. With hundreds of pump threads (their
+ * stacks and buffers) fork spent most of procinit's start-up copying page
+ * tables and taking copy-on-write faults; 500 children now start in less
+ * than half the time (docs/benchmarks.md). The price is the usual vfork
+ * discipline: the child touches no memory of ours (no libc state, no
+ * allocation, only its own stack), uses only async-signal-safe calls and
+ * ends in exec or _exit; procinit's thread that called us waits meanwhile.
  * All signals are blocked in every procinit thread, so nothing can run a
- * handler in the child; the child restores the original mask just before
- * exec. Runs in the supervisor thread; the child uses only async-signal-safe
- * calls and ends with _exit.
+ * handler in the child; it restores the original mask just before exec.
+ * ThreadSanitizer runs vfork as fork, which changes nothing here.
  */
 #include "spawn.h"
 
@@ -91,7 +98,7 @@ int spawn_child(const struct spawn_req *r, pid_t *pid, struct spawn_failure *fai
 	fail->err = 0;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return errno;
-	*pid = fork();
+	*pid = vfork();
 	if (*pid < 0) {
 		int err = errno;
 
