@@ -122,21 +122,27 @@ static int load_procfile(struct app *a)
 static int load_env_file(struct app *a, const char *path)
 {
 	struct diags *d = calloc(1, sizeof(*d));
+	char **files = realloc(a->env_files, (a->n_env_files + 1) * sizeof(*files));
 	char *buf;
 	size_t len;
 	int err, rc = 0;
 
-	if (!d) {
+	if (files)
+		a->env_files = files;
+	if (!d || !files) {
+		free(d);
 		fprintf(stderr, "procinit: out of memory\n");
 		return 2;
 	}
+	/* Kept for the life of the app: each variable points at its file's name. */
+	path = files[a->n_env_files++] = xstrdup(path);
 	err = io_read_file(path, &buf, &len);
 	if (err) {
 		fprintf(stderr, "procinit: %s: %s\n", path, strerror(err));
 		free(d);
 		return 2;
 	}
-	err = dotenv_parse(buf, len, &a->env, lookup_environ, NULL, d);
+	err = dotenv_parse(buf, len, path, &a->env, lookup_environ, NULL, d);
 	if (err) {
 		if (err == ENOMEM)
 			fprintf(stderr, "procinit: out of memory\n");
@@ -184,7 +190,8 @@ static int load_env_files(const struct settings *s, struct app *a)
 
 static int resolve_port(const struct settings *s, struct app *a)
 {
-	const char *v, *from = "PORT";
+	const struct envvar *var = envlist_find(&a->env, "PORT", 4);
+	const char *v;
 	char *end;
 	long p;
 
@@ -193,17 +200,18 @@ static int resolve_port(const struct settings *s, struct app *a)
 		a->base_port = s->port;
 		return 0;
 	}
-	v = envlist_get(&a->env, "PORT", 4);
-	if (!v) {
-		v = getenv("PORT");
-		from = "PORT (environment)";
-	}
+	v = var ? var->value : getenv("PORT");
 	if (!v || !*v)
 		return 0;
 	errno = 0;
 	p = strtol(v, &end, 10);
 	if (*end || errno || p < 1 || p > 65535 || *v < '0' || *v > '9') {
-		fprintf(stderr, "procinit: %s: invalid base port '%.32s' (1..65535)\n", from, v);
+		if (var && var->src)
+			fprintf(stderr, "procinit: %s:%u: PORT: invalid base port '%.32s' (1..65535)\n",
+				var->src, var->line, v);
+		else
+			fprintf(stderr, "procinit: PORT%s: invalid base port '%.32s' (1..65535)\n",
+				var ? "" : " (environment)", v);
 		return 2;
 	}
 	a->base_port = p;
@@ -572,6 +580,9 @@ void app_free(struct app *a)
 	free(a->inst);
 	procfile_free(&a->pf);
 	envlist_free(&a->env);
+	for (size_t i = 0; i < a->n_env_files; i++)
+		free(a->env_files[i]);
+	free(a->env_files);
 	formation_free(&a->fm);
 	free(a->procfile_path);
 	free(a->root);

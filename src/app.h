@@ -23,6 +23,8 @@ struct app {
 	bool have_procfile;
 	struct procfile pf;
 	struct envlist env; /* from the env files, later files win */
+	char **env_files;   /* their names, for the envvar.src pointers into here */
+	size_t n_env_files;
 	struct formation fm;
 	long base_port;
 	struct instance *inst;

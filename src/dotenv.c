@@ -35,6 +35,7 @@ struct parser {
 	const char *buf;
 	size_t len;
 	struct envlist *out;
+	const char *src;
 	env_lookup_fn lookup;
 	void *ctx;
 	struct diags *errs;
@@ -76,6 +77,8 @@ int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *v
 			/* VALUE may point into the old value: copied before freeing. */
 			free(l->v[i].value);
 			l->v[i].value = v;
+			l->v[i].src = NULL;
+			l->v[i].line = 0;
 			return 0;
 		}
 	}
@@ -94,8 +97,7 @@ int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *v
 	k = mem_dup(key, keylen);
 	if (!k)
 		goto nomem;
-	l->v[l->n].key = k;
-	l->v[l->n].value = v;
+	l->v[l->n] = (struct envvar){ .key = k, .value = v };
 	l->n++;
 	return 0;
 nomem:
@@ -103,14 +105,21 @@ nomem:
 	return ENOMEM;
 }
 
-const char *envlist_get(const struct envlist *l, const char *key, size_t keylen)
+struct envvar *envlist_find(const struct envlist *l, const char *key, size_t keylen)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (strlen(l->v[i].key) == keylen && memcmp(l->v[i].key, key, keylen) == 0)
-			return l->v[i].value;
+			return &l->v[i];
 	return NULL;
+}
+
+const char *envlist_get(const struct envlist *l, const char *key, size_t keylen)
+{
+	const struct envvar *v = envlist_find(l, key, keylen);
+
+	return v ? v->value : NULL;
 }
 
 void envlist_free(struct envlist *l)
@@ -472,11 +481,27 @@ static int expand(struct parser *p, size_t s, size_t e, bool dq)
 	return sbuf_finish(b);
 }
 
+/* Sets KEY (at KS) to VALUE and records where that happened. */
+static int set_at(struct parser *p, size_t ks, size_t klen, const char *value)
+{
+	struct envvar *v;
+	unsigned line, col;
+	int rc = envlist_set(p->out, p->buf + ks, klen, value);
+
+	if (rc)
+		return rc;
+	v = envlist_find(p->out, p->buf + ks, klen);
+	where(p, ks, &line, &col);
+	v->src = p->src;
+	v->line = line;
+	return 0;
+}
+
 static int set_value(struct parser *p, size_t ks, size_t klen)
 {
 	if (p->failed)
 		return 0;
-	return envlist_set(p->out, p->buf + ks, klen, p->val.p);
+	return set_at(p, ks, klen, p->val.p);
 }
 
 /*
@@ -565,7 +590,7 @@ static int import_key(struct parser *p, size_t ks, size_t klen)
 	if (p->failed || !p->lookup)
 		return 0;
 	v = p->lookup(p->buf + ks, klen, p->ctx);
-	return v ? envlist_set(p->out, p->buf + ks, klen, v) : 0;
+	return v ? set_at(p, ks, klen, v) : 0;
 }
 
 /* "export KEY=..." as in shell files; "export=1" and "export" alone are keys. */
@@ -616,11 +641,11 @@ static int parse_entry(struct parser *p, size_t start, size_t *next)
 	return 0;
 }
 
-int dotenv_parse(const char *buf, size_t len, struct envlist *out, env_lookup_fn lookup,
-		 void *ctx, struct diags *errs)
+int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *out,
+		 env_lookup_fn lookup, void *ctx, struct diags *errs)
 {
 	struct parser p = {
-		.buf = buf, .len = len, .out = out, .lookup = lookup, .ctx = ctx,
+		.buf = buf, .len = len, .src = src, .out = out, .lookup = lookup, .ctx = ctx,
 		.errs = errs, .line = 1,
 	};
 	size_t pos = 0, next, i;

@@ -15,6 +15,8 @@
 struct envvar {
 	char *key;
 	char *value;
+	const char *src; /* the file that set it (dotenv_parse's SRC), or NULL */
+	unsigned line;   /* its line there; 0 when not set by dotenv_parse */
 };
 
 /* An ordered list of unique keys; setting a key again replaces its value. */
@@ -23,8 +25,13 @@ struct envlist {
 	size_t n, cap;
 };
 
-/* 0 or ENOMEM. Copies KEY (KEYLEN bytes) and VALUE (NUL-terminated). */
+/*
+ * 0 or ENOMEM. Copies KEY (KEYLEN bytes) and VALUE (NUL-terminated); the
+ * variable's SRC and LINE are cleared.
+ */
 int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *value);
+/* The variable KEY (KEYLEN bytes), or NULL. */
+struct envvar *envlist_find(const struct envlist *l, const char *key, size_t keylen);
 /* The value of KEY (KEYLEN bytes), or NULL. */
 const char *envlist_get(const struct envlist *l, const char *key, size_t keylen);
 void envlist_free(struct envlist *l);
@@ -38,10 +45,12 @@ typedef const char *(*env_lookup_fn)(const char *name, size_t namelen, void *ctx
 /*
  * Parses LEN bytes of BUF into OUT, which may already hold variables from
  * earlier files (later definitions win). ${VAR} looks in OUT first, then
- * LOOKUP (may be NULL). Errors go to ERRS as line/col of BUF.
+ * LOOKUP (may be NULL). Errors go to ERRS as line/col of BUF. Each variable
+ * set records SRC (kept as a pointer: it must outlive OUT) and its line, so
+ * that a value found wrong later can be reported where it was written.
  * Returns 0, EINVAL when ERRS got entries, or ENOMEM.
  */
-int dotenv_parse(const char *buf, size_t len, struct envlist *out, env_lookup_fn lookup,
-		 void *ctx, struct diags *errs);
+int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *out,
+		 env_lookup_fn lookup, void *ctx, struct diags *errs);
 
 #endif

@@ -90,10 +90,13 @@ FILES = {
 }
 
 ARGS = {
-    "port-in-env-not-a-number": (env(b"PORT=abc\n"), ["PORT: invalid base port 'abc' (1..65535)"]),
-    "port-in-env-negative": (env(b"PORT=-1\n"), ["PORT: invalid base port '-1' (1..65535)"]),
+    "port-in-env-not-a-number": (env(b"PORT=abc\n"), ["x.env:1: PORT: invalid base port 'abc' (1..65535)"]),
+    "port-in-env-negative": (env(b"A=1\n\n# port\nPORT=-1\n"), ["x.env:4: PORT: invalid base port '-1' (1..65535)"]),
     "port-in-env-huge": (env(b"PORT=99999999999999999999\n"),
-                         ["PORT: invalid base port '99999999999999999999' (1..65535)"]),
+                         ["x.env:1: PORT: invalid base port '99999999999999999999' (1..65535)"]),
+    "port-in-second-env-file": (opt("-e", "a.env,b.env", files={"Procfile": GOOD, "a.env": b"PORT=6000\n",
+                                                                 "b.env": b"B=1\nPORT=0\n"}),
+                                ["b.env:2: PORT: invalid base port '0' (1..65535)"]),
     "port-of-instance-too-high": (opt("-p", "65500", "-m", "web=200"),
                                   ["port for web.37 out of range (base port 65500)"]),
     "m-no-equals": (opt("-m", "web"), ["-m: expected name=count"]),

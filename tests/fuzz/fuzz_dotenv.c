@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	memset(&errs, 0, sizeof(errs));
-	rc = dotenv_parse((const char *)data, size, &l, lookup, NULL, &errs);
+	rc = dotenv_parse((const char *)data, size, NULL, &l, lookup, NULL, &errs);
 	if (rc == ENOMEM) {
 		envlist_free(&l);
 		return 0;

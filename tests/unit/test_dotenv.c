@@ -37,7 +37,7 @@ static struct diags errs;
 static int parse_len(const char *s, size_t len, struct envlist *l)
 {
 	memset(&errs, 0, sizeof(errs));
-	return dotenv_parse(s, len, l, test_lookup, NULL, &errs);
+	return dotenv_parse(s, len, "t.env", l, test_lookup, NULL, &errs);
 }
 
 static int parse(const char *s, struct envlist *l)
@@ -311,7 +311,7 @@ static void test_lookup_fallback(void)
 	/* Without a lookup function, unset names expand to nothing. */
 	memset(&errs, 0, sizeof(errs));
 	s = "A=$HOME.\nHOME\nB=${HOME:-d}";
-	CHECK(dotenv_parse(s, strlen(s), &l, NULL, NULL, &errs) == 0);
+	CHECK(dotenv_parse(s, strlen(s), NULL, &l, NULL, NULL, &errs) == 0);
 	CHECK(errs.n == 0);
 	CHECK(l.n == 2);
 	CHECK_STREQ(get(&l, "A"), ".");
@@ -321,7 +321,7 @@ static void test_lookup_fallback(void)
 	/* CTX reaches the lookup function untouched. */
 	memset(&errs, 0, sizeof(errs));
 	s = "A=$X$Y\nHOME";
-	CHECK(dotenv_parse(s, strlen(s), &l, test_lookup, &calls, &errs) == 0);
+	CHECK(dotenv_parse(s, strlen(s), NULL, &l, test_lookup, &calls, &errs) == 0);
 	CHECK(calls == 3);
 	CHECK_STREQ(get(&l, "HOME"), "/root");
 	envlist_free(&l);
@@ -635,10 +635,33 @@ static void test_bom_and_bomb(void)
 	envlist_free(&l);
 }
 
+/* Each variable remembers the file and line that set it last; envlist_set forgets them. */
+static void test_where_set(void)
+{
+	struct envlist l = { 0 };
+	const struct envvar *v;
+
+	CHECK(parse("A=1\n\n# c\nexport B='x\ny'\n  C=3\nHOME\nA=2\n", &l) == 0);
+	v = envlist_find(&l, "A", 1);
+	CHECK(v && v->line == 8 && v->src && !strcmp(v->src, "t.env"));
+	v = envlist_find(&l, "B", 1);
+	CHECK(v && v->line == 4);
+	v = envlist_find(&l, "C", 1);
+	CHECK(v && v->line == 6);
+	v = envlist_find(&l, "HOME", 4);
+	CHECK(v && v->line == 7 && !strcmp(v->value, "/root"));
+	CHECK(envlist_find(&l, "D", 1) == NULL);
+	CHECK(envlist_set(&l, "C", 1, "4") == 0);
+	v = envlist_find(&l, "C", 1);
+	CHECK(v && v->line == 0 && v->src == NULL);
+	envlist_free(&l);
+}
+
 int main(void)
 {
 	test_bom_and_bomb();
 	test_envlist();
+	test_where_set();
 	test_many_keys();
 	test_basic();
 	test_export_and_spaces();
