@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * reaper: the waiter threads. Each blocks in waitpid(-1) while children
- * exist; when there are none it sleeps on a condition variable until the
- * supervisor forks again, so none ever polls. Their lock guards only the
- * spawn generation and the count of busy waiters, and is never held
- * across waitpid.
+ * reaper: the waiter thread, and its helper for storms. The waiter blocks
+ * in waitpid(-1) while children exist; when there are none it sleeps on a
+ * condition variable until the supervisor forks again, so it never polls.
+ * Their lock guards the spawn generation, the storm flag and the "no
+ * child" gate (nochild.c), and is never held across waitpid or a post.
  *
- * With two CPUs or more there are two of them. Reaping is mostly the
- * kernel's work, and part of it runs outside the kernel's task-list lock,
- * so two waiters on two cores reap a storm of dying orphans ~20% faster
- * than one (10,000 as PID 1: bench/README). The first waiter alone also
- * asks for stops and continues (WUNTRACED | WCONTINUED), so those reach the
- * supervisor in their order; an exit may overtake a stop reported by the
- * other waiter, and the supervisor ignores a stop of a process it knows is
+ * The helper (only with two CPUs or more) sleeps until the waiter finds
+ * STORM_AT exits ready at once, then reaps beside it without blocking
+ * until nothing is ready. Reaping is mostly the kernel's work and partly
+ * runs outside its task-list lock, so two threads on two cores reap a
+ * storm of dying orphans ~20% faster than one (docs/benchmarks.md); an
+ * ordinary exit wakes the waiter alone. Only the waiter asks for stops and
+ * continues (WUNTRACED | WCONTINUED), so those reach the supervisor in
+ * their order; an exit the helper reaps may overtake a stop the waiter
+ * reported, and the supervisor ignores a stop of a process it knows is
  * gone. Exits of different processes may reach it in either order, as
  * they may happen.
  */
@@ -22,30 +24,12 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <sys/wait.h>
 
 #include "events.h"
+#include "nochild.h"
 #include "sigthread.h"
 #include "pump.h"
-
-#define REAPERS_MAX 2
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t forked = PTHREAD_COND_INITIALIZER;
-static unsigned long generation;
-static unsigned busy; /* waiters between reading the generation and posting */
-
-unsigned long reaper_children_added(void)
-{
-	unsigned long g;
-
-	pthread_mutex_lock(&lock);
-	g = ++generation;
-	pthread_cond_broadcast(&forked);
-	pthread_mutex_unlock(&lock);
-	return g;
-}
 
 /*
  * Exits posted per wake-up of the supervisor, at most. Each wake-up costs
@@ -54,66 +38,133 @@ unsigned long reaper_children_added(void)
  * The supervisor hears of the first exit of a batch at most ~3 ms late.
  */
 #define REAP_BATCH 1024
+#define STORM_AT 64 /* exits ready at once that call the helper in */
 
-static struct event batches[REAPERS_MAX][REAP_BATCH]; /* one per waiter */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t forked = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t storm_cond = PTHREAD_COND_INITIALIZER;
+static unsigned long generation;
+static bool have_helper, storm;
+static struct nochild_gate gate; /* "no child" comes after every exit */
 
-static void *reaper_thread_main(void *arg)
+static struct event waiter_batch[REAP_BATCH], helper_batch[REAP_BATCH];
+
+unsigned long reaper_children_added(void)
 {
-	size_t self = (size_t)(uintptr_t)arg;
-	struct event *batch = batches[self];
-	int flags = __WALL | (self == 0 ? WUNTRACED | WCONTINUED : 0);
+	unsigned long g;
 
+	pthread_mutex_lock(&lock);
+	g = ++generation;
+	pthread_cond_signal(&forked);
+	pthread_mutex_unlock(&lock);
+	return g;
+}
+
+static unsigned long enter(void)
+{
+	unsigned long seen;
+
+	pthread_mutex_lock(&lock);
+	seen = generation;
+	nochild_enter(&gate);
+	pthread_mutex_unlock(&lock);
+	return seen;
+}
+
+/* After a thread's exits are posted: posts "no child" if it is due. */
+static void leave(bool echild, unsigned long seen)
+{
+	struct event ev = { .kind = EV_NOCHILD };
+	bool due;
+
+	pthread_mutex_lock(&lock);
+	due = nochild_leave(&gate, echild, seen, &ev.gen);
+	pthread_mutex_unlock(&lock);
+	if (due)
+		events_post(&ev);
+}
+
+static void call_helper(void)
+{
+	pthread_mutex_lock(&lock);
+	if (have_helper && !storm) {
+		storm = true;
+		pthread_cond_signal(&storm_cond);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * Reaps what is ready into BATCH (waiting for the first when BLOCK) and
+ * posts it under one lock and one wake-up. Returns how many; *ECHILD says
+ * the last look found no child at all.
+ */
+static size_t reap_batch(struct event *batch, int flags, bool block, bool *echild)
+{
+	size_t n = 0;
+	int status;
+	pid_t pid = waitpid(-1, &status, flags | (block ? 0 : WNOHANG));
+
+	while (pid > 0) {
+		batch[n++] = (struct event){ .kind = EV_EXIT, .pid = pid, .status = status };
+		if (n == REAP_BATCH)
+			break;
+		if (n == STORM_AT && block)
+			call_helper();
+		pid = waitpid(-1, &status, flags | WNOHANG);
+	}
+	*echild = pid < 0 && errno == ECHILD;
+	if (n)
+		events_post_many(batch, n);
+	return n;
+}
+
+static void *waiter_main(void *arg)
+{
+	(void)arg;
 	sigthread_block_libc();
 	for (;;) {
-		unsigned long seen;
-		size_t n = 0;
-		int status, err;
-		bool last;
-		pid_t pid;
-
-		pthread_mutex_lock(&lock);
-		seen = generation;
-		busy++;
-		pthread_mutex_unlock(&lock);
+		unsigned long seen = enter();
+		bool echild;
 
 		/*
 		 * __WALL: also reap clone() children with an odd exit signal.
-		 * WUNTRACED | WCONTINUED (the first waiter): job control needs
-		 * to see stops too.
+		 * WUNTRACED | WCONTINUED: job control needs to see stops too.
 		 * Block for the first, then take whatever else is ready, so a
 		 * storm of dying orphans costs the supervisor one wake-up per
 		 * batch rather than one per orphan.
 		 */
-		pid = waitpid(-1, &status, flags);
-		while (pid > 0) {
-			batch[n++] = (struct event){ .kind = EV_EXIT, .pid = pid, .status = status };
-			if (n == REAP_BATCH)
-				break;
-			pid = waitpid(-1, &status, flags | WNOHANG);
-		}
-		err = errno;
-		if (n)
-			events_post_many(batch, n);
-		pthread_mutex_lock(&lock);
-		last = --busy == 0;
-		pthread_mutex_unlock(&lock);
-		if (n || err == EINTR)
-			continue;
-		if (err == ECHILD) {
-			struct event ev = { .kind = EV_NOCHILD, .gen = seen };
-
-			/*
-			 * "No child" must not overtake an exit that the other
-			 * waiter has reaped but not yet posted: only the last
-			 * waiter out of waitpid says it, after its own exits.
-			 */
-			if (last)
-				events_post(&ev);
+		reap_batch(waiter_batch, __WALL | WUNTRACED | WCONTINUED, true, &echild);
+		leave(echild, seen);
+		if (echild) {
 			pthread_mutex_lock(&lock);
 			while (generation == seen)
 				pthread_cond_wait(&forked, &lock);
 			pthread_mutex_unlock(&lock);
 		}
+	}
+	return NULL;
+}
+
+static void *helper_main(void *arg)
+{
+	(void)arg;
+	sigthread_block_libc();
+	for (;;) {
+		unsigned long seen;
+		bool echild;
+
+		pthread_mutex_lock(&lock);
+		while (!storm)
+			pthread_cond_wait(&storm_cond, &lock);
+		pthread_mutex_unlock(&lock);
+		seen = enter();
+		while (reap_batch(helper_batch, __WALL, false, &echild) == REAP_BATCH)
+			;
+		pthread_mutex_lock(&lock);
+		storm = false;
+		pthread_mutex_unlock(&lock);
+		leave(echild, seen);
 	}
 	return NULL;
 }
@@ -130,25 +181,18 @@ static int cpus(void)
 
 int reaper_start(void)
 {
-	size_t want = cpus() >= 2 ? REAPERS_MAX : 1;
 	pthread_attr_t attr;
-	int err = 0;
+	pthread_t tid;
+	int err;
 
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, PUMP_STACK_SIZE);
 	/* Detached on purpose: they may be blocked in waitpid when procinit exits. */
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	for (size_t i = 0; i < want; i++) {
-		pthread_t tid;
-
-		err = pthread_create(&tid, &attr, reaper_thread_main, (void *)(uintptr_t)i);
-		if (err) {
-			/* One waiter is enough to be correct; only the first is required. */
-			if (i > 0)
-				err = 0;
-			break;
-		}
-	}
+	/* The helper first, so that the waiter never calls one that is not there. */
+	if (cpus() >= 2 && pthread_create(&tid, &attr, helper_main, NULL) == 0)
+		have_helper = true; /* no waiter yet: no lock needed */
+	err = pthread_create(&tid, &attr, waiter_main, NULL);
 	pthread_attr_destroy(&attr);
 	return err;
 }

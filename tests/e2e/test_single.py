@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import (BIN, DEADLINE, HELPERS, PYTHON, SCALE, children_of, clean_env, is_alive,
-                      kill_tagged, proc_stat, wait_until)
+                      kill_tagged, proc_stat, scaled, wait_until)
 
 SIGREC = [PYTHON, HELPERS / "sigrec.py"]
 ORPHAN = [PYTHON, HELPERS / "leave_orphan.py"]
@@ -360,6 +360,34 @@ def test_verbose_child_exit_and_reaped_orphan(procinit):
         f"procinit: reaped orphan {orphan}",
     ]
     assert not is_alive(orphan)
+
+
+STORM = r"""
+import os, sys
+r, w = os.pipe()
+pids = []
+for _ in range(int(sys.argv[1])):
+    pid = os.fork()
+    if pid == 0:
+        os.close(w)
+        os.read(r, 1)  # until every writer is gone: all wake at once
+        os._exit(0)
+    pids.append(pid)
+print(" ".join(map(str, pids)), flush=True)
+"""
+
+
+def test_verbose_storm_of_orphans_every_exit_reported(procinit):
+    """Hundreds of orphans die at the same moment (their parent's exit closes
+    the pipe they wait on). Every reap is reported once, and "no child left"
+    never overtakes one: the last lines are not lost when procinit exits."""
+    n = scaled(300, 100)
+    p = procinit("-v", "--", PYTHON, "-c", STORM, str(n))
+    assert p.wait() == 0, p.dump()
+    orphans = sorted(map(int, p.lines()[0].split()))
+    assert len(orphans) == n
+    reaped = [ln for ln in stderr_lines(p) if ln.startswith("procinit: reaped orphan ")]
+    assert sorted(int(ln.rsplit(" ", 1)[1]) for ln in reaped) == orphans, p.stderr[-2000:]
 
 
 def test_verbose_child_killed(procinit):
