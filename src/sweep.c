@@ -17,35 +17,41 @@ static size_t signal_all(const struct sweep *s, int sig)
 	return orphans_signal(sig, s->pid1);
 }
 
+/* SIG to what is left (told to REPORT), then NEXT until SECONDS from now. */
+static void signal_phase(struct sweep *s, int sig, enum sweep_phase next, double seconds)
+{
+	size_t n = signal_all(s, sig);
+
+	if (n && s->report)
+		s->report(sig, n);
+	s->phase = next;
+	s->deadline = mono_add(mono_now(), seconds);
+}
+
 void sweep_begin(struct sweep *s, bool nochild)
 {
-	size_t n;
-
 	s->rekill = false;
-	if (nochild || orphans_none()) {
+	if (nochild) {
 		s->phase = SWEEP_OVER;
-		return;
+	} else if (orphans_none()) {
+		/*
+		 * Nothing left to signal, but exits the reaper took may still
+		 * be on their way: its "no child" comes after every one of
+		 * them and ends the sweep (the deadline is only a backstop).
+		 */
+		s->phase = SWEEP_TERM;
+		s->deadline = mono_add(mono_now(), s->timeout);
+	} else {
+		signal_phase(s, SIGTERM, SWEEP_TERM, s->timeout);
 	}
-	n = signal_all(s, SIGTERM);
-	if (n && s->report)
-		s->report(SIGTERM, n);
-	s->phase = SWEEP_TERM;
-	s->deadline = mono_add(mono_now(), s->timeout);
 }
 
 void sweep_advance(struct sweep *s)
 {
-	size_t n;
-
-	if (s->phase != SWEEP_TERM) {
+	if (s->phase == SWEEP_TERM)
+		signal_phase(s, SIGKILL, SWEEP_KILL, SWEEP_KILL_GRACE);
+	else
 		s->phase = SWEEP_OVER;
-		return;
-	}
-	n = signal_all(s, SIGKILL);
-	if (n && s->report)
-		s->report(SIGKILL, n);
-	s->phase = SWEEP_KILL;
-	s->deadline = mono_add(mono_now(), SWEEP_KILL_GRACE);
 }
 
 void sweep_reaped(struct sweep *s)

@@ -36,7 +36,11 @@ enum sweep_phase phase;
 	bool rekill;
 };
 
-/* Starts: SWEEP_OVER at once when NOCHILD or procinit has no child at all. */
+/*
+ * Starts: SWEEP_OVER at once when NOCHILD (the reaper said so: every exit
+ * is in). When procinit has no child left but the reaper has not said so
+ * yet, nothing is signalled and the caller waits for its "no child".
+ */
 void sweep_begin(struct sweep *s, bool nochild);
 
 /* The deadline passed (or a second stop request): TERM → KILL → OVER. */
