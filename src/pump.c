@@ -83,14 +83,21 @@ static void flush_partial(struct pump_state *s)
 	linesplit_flush(&s->ls);
 }
 
-/* The writer keeps the pipe full: give it a bigger one, if the budget allows. */
+/*
+ * The writer keeps the pipe full: give it a bigger one, if the budget
+ * allows. No place free: ask again after as many full reads once more.
+ */
 static void maybe_grow(struct pump_state *s)
 {
 	if (s->grow_tried || ++s->full_reads < PUMP_GROW_AFTER)
 		return;
+	s->full_reads = 0;
+	if (atomic_fetch_add(&grown_pipes, 1) >= PUMP_GROW_MAX) {
+		atomic_fetch_sub(&grown_pipes, 1);
+		return;
+	}
 	s->grow_tried = true; /* once: a pty, or the kernel's refusal, stays so */
-	if (atomic_fetch_add(&grown_pipes, 1) < PUMP_GROW_MAX &&
-	    fcntl(s->p->fd, F_SETPIPE_SZ, PUMP_PIPE_BIG) >= 0)
+	if (fcntl(s->p->fd, F_SETPIPE_SZ, PUMP_PIPE_BIG) >= 0)
 		s->grown = true;
 	else
 		atomic_fetch_sub(&grown_pipes, 1);
