@@ -188,7 +188,7 @@ int single_run(const struct single_config *cfg)
 		const struct timespec *dl = st.phase == SWEEP ? &st.sweep.deadline : NULL;
 		struct event ev;
 
-		if (st.phase == SWEEP && !events_pending())
+		if (st.phase == SWEEP)
 			sweep_idle(&st.sweep);
 		if (events_wait(&ev, dl) != 0) {
 			advance_sweep();

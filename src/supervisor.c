@@ -54,8 +54,8 @@ static struct {
 	struct proc *procs;
 	size_t n, live;
 	enum phase phase;
-	struct timespec deadline; /* of the current phase, if it has one */
-	struct sweep sweep;       /* in phase SWEEP */
+	struct timespec deadline; /* of STOPPING and KILLING */
+	struct sweep sweep;       /* in phase SWEEP, with its own deadline */
 	bool nochild;             /* the reaper found no child at all */
 	unsigned long gen;        /* spawn generation, to ignore stale EV_NOCHILD */
 	bool by_signal, killed, have_first;
@@ -234,7 +234,20 @@ static void start_sweep(void)
 	sv.sweep.report = report_sweep;
 	sweep_begin(&sv.sweep, sv.nochild);
 	sv.phase = sv.sweep.phase == SWEEP_OVER ? DONE : SWEEP;
-	sv.deadline = sv.sweep.deadline;
+}
+
+/* The deadline of the current phase, if it has one. */
+static const struct timespec *phase_deadline(void)
+{
+	switch (sv.phase) {
+	case STOPPING:
+	case KILLING:
+		return &sv.deadline;
+	case SWEEP:
+		return &sv.sweep.deadline;
+	default:
+		return NULL;
+	}
 }
 
 static void on_deadline(void)
@@ -251,7 +264,6 @@ static void on_deadline(void)
 	case SWEEP:
 		sweep_advance(&sv.sweep);
 		sv.phase = sv.sweep.phase == SWEEP_OVER ? DONE : SWEEP;
-		sv.deadline = sv.sweep.deadline;
 		break;
 	default:
 		break;
@@ -300,7 +312,7 @@ static void on_signal(int sig)
 			break;
 		case SWEEP:
 			if (sv.sweep.phase == SWEEP_TERM)
-				sv.deadline = mono_now();
+				on_deadline(); /* hurry: SIGKILL now */
 			break;
 		default:
 			break;
@@ -488,12 +500,11 @@ static bool all_announced(void)
 /* The earliest deadline we must wake up for, if any. */
 static const struct timespec *next_deadline(struct timespec *buf)
 {
-	bool have = false;
+	const struct timespec *phase = phase_deadline();
+	bool have = phase != NULL;
 
-	if (sv.phase != RUNNING && sv.phase != DONE) {
-		*buf = sv.deadline;
-		have = true;
-	}
+	if (have)
+		*buf = *phase;
 	for (size_t i = 0; i < sv.n; i++) {
 		struct proc *p = &sv.procs[i];
 
@@ -513,6 +524,7 @@ static const struct timespec *next_deadline(struct timespec *buf)
 static void on_timeouts(void)
 {
 	struct timespec now = mono_now();
+	const struct timespec *phase = phase_deadline();
 
 	for (size_t i = 0; i < sv.n; i++) {
 		struct proc *p = &sv.procs[i];
@@ -521,7 +533,7 @@ static void on_timeouts(void)
 		if (p->restart_pending && sv.phase == RUNNING && mono_cmp(now, p->restart_at) >= 0)
 			restart_one(p, i);
 	}
-	if (sv.phase != RUNNING && sv.phase != DONE && mono_cmp(now, sv.deadline) >= 0)
+	if (phase && mono_cmp(now, *phase) >= 0)
 		on_deadline();
 }
 
@@ -571,7 +583,7 @@ int supervisor_run(const struct sup_config *cfg)
 			start_sweep();
 		if (sv.phase == SWEEP && sv.nochild)
 			sv.phase = DONE;
-		if (sv.phase == SWEEP && !events_pending())
+		if (sv.phase == SWEEP)
 			sweep_idle(&sv.sweep);
 		if (sv.phase == DONE && all_announced())
 			break;

@@ -62,8 +62,8 @@ void sweep_reaped(struct sweep *s)
 
 void sweep_idle(struct sweep *s)
 {
-	if (!s->rekill)
-		return;
+	if (!s->rekill || events_pending())
+		return; /* more exits queued: one SIGKILL after the whole batch */
 	s->rekill = false;
 	if (s->phase == SWEEP_KILL)
 		signal_all(s, SIGKILL);

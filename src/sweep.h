@@ -48,8 +48,9 @@ void sweep_advance(struct sweep *s);
 
 /*
  * An adopted process was reaped. During SWEEP_KILL its own children were
- * just handed to us and must go too; sweep_idle sends that SIGKILL once
- * for a whole batch of reaped orphans rather than once per orphan.
+ * just handed to us and must go too; sweep_idle, called before each wait
+ * for events, sends that SIGKILL once the queue is empty: once for a whole
+ * batch of reaped orphans rather than once per orphan.
  */
 void sweep_reaped(struct sweep *s);
 void sweep_idle(struct sweep *s);
