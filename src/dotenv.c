@@ -64,23 +64,21 @@ static char *mem_dup(const char *s, size_t n)
 	return d;
 }
 
-int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *value)
+/* Sets KEY to VALUE: the variable (SRC and LINE cleared), or NULL (no memory). */
+static struct envvar *put(struct envlist *l, const char *key, size_t keylen, const char *value)
 {
 	char *v = mem_dup(value, strlen(value));
+	struct envvar *e;
 	char *k;
-	size_t i;
 
 	if (!v)
-		return ENOMEM;
-	for (i = 0; i < l->n; i++) {
-		if (strlen(l->v[i].key) == keylen && memcmp(l->v[i].key, key, keylen) == 0) {
-			/* VALUE may point into the old value: copied before freeing. */
-			free(l->v[i].value);
-			l->v[i].value = v;
-			l->v[i].src = NULL;
-			l->v[i].line = 0;
-			return 0;
-		}
+		return NULL;
+	e = envlist_find(l, key, keylen);
+	if (e) {
+		/* VALUE may point into the old value: copied before freeing. */
+		free(e->value);
+		*e = (struct envvar){ .key = e->key, .value = v };
+		return e;
 	}
 	if (l->n == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 16;
@@ -98,11 +96,15 @@ int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *v
 	if (!k)
 		goto nomem;
 	l->v[l->n] = (struct envvar){ .key = k, .value = v };
-	l->n++;
-	return 0;
+	return &l->v[l->n++];
 nomem:
 	free(v);
-	return ENOMEM;
+	return NULL;
+}
+
+int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *value)
+{
+	return put(l, key, keylen, value) ? 0 : ENOMEM;
 }
 
 struct envvar *envlist_find(const struct envlist *l, const char *key, size_t keylen)
@@ -484,16 +486,13 @@ static int expand(struct parser *p, size_t s, size_t e, bool dq)
 /* Sets KEY (at KS) to VALUE and records where that happened. */
 static int set_at(struct parser *p, size_t ks, size_t klen, const char *value)
 {
-	struct envvar *v;
-	unsigned line, col;
-	int rc = envlist_set(p->out, p->buf + ks, klen, value);
+	struct envvar *v = put(p->out, p->buf + ks, klen, value);
+	unsigned col;
 
-	if (rc)
-		return rc;
-	v = envlist_find(p->out, p->buf + ks, klen);
-	where(p, ks, &line, &col);
+	if (!v)
+		return ENOMEM;
+	where(p, ks, &v->line, &col);
 	v->src = p->src;
-	v->line = line;
 	return 0;
 }
 
