@@ -16,6 +16,7 @@ import shutil
 import signal
 import struct
 import subprocess
+import sys
 import tempfile
 import termios
 import threading
@@ -26,6 +27,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))
+import polling  # noqa: E402  (shared with tests/e2e)
+from polling import DEADLINE  # noqa: E402
 BIN = Path(os.environ.get("PROCINIT_BIN", REPO / "build" / "procinit"))
 DOCKER_DIR = REPO / "docker"
 HELPERS = Path(__file__).resolve().parent / "helpers"
@@ -33,25 +37,14 @@ BUSYBOX = "/bin/busybox"
 
 TEST_IMAGE = "procinit-test:latest"
 
-# Deadline for things that normally take well under a second: generous so
-# that a loaded 2-core machine still passes, while a hang still fails.
-DEADLINE = 30.0
 DAEMON_DEADLINE = 60.0
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def wait_until(predicate, timeout=DEADLINE, interval=0.05, msg=None):
-    """Poll predicate until it returns a true value (which is returned); fail the test at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            text = msg() if callable(msg) else msg
-            pytest.fail(f"timed out after {timeout:.1f}s waiting for {text or predicate}")
-        time.sleep(interval)
+    """polling.wait_until, polling less often: each look may ask the Docker engine."""
+    return polling.wait_until(predicate, timeout, interval, msg)
 
 
 def write_procfile(folder, text):

@@ -17,16 +17,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))
+from polling import DEADLINE, wait_until  # noqa: E402  (shared with tests/docker)
 BIN = os.environ.get("PROCINIT_BIN", str(REPO / "build" / "procinit"))
 SCALE = float(os.environ.get("PROCINIT_E2E_SCALE", "1.0") or "1.0")
 HELPERS = Path(__file__).resolve().parent / "helpers"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PYTHON = "/usr/bin/python3"
 UNSHARE = "/usr/bin/unshare"
-
-# Deadline for things that normally take milliseconds: generous, so that
-# sanitizer builds on a loaded machine still pass; a hang still fails.
-DEADLINE = 30.0
 
 TAG_VAR = "PROCINIT_E2E_TAG"
 
@@ -36,19 +34,6 @@ SCRUB = ("NO_COLOR", "COLOR", "FORCE_COLOR", "PORT", "PS", "CLICOLOR", "CLICOLOR
 
 def scaled(n, minimum=1):
     return max(minimum, int(n * SCALE))
-
-
-def wait_until(predicate, timeout=DEADLINE, interval=0.01, msg=None):
-    """Poll predicate until it returns a true value (which is returned); fail the test at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            text = msg() if callable(msg) else msg
-            pytest.fail(f"timed out after {timeout:.1f}s waiting for {text or predicate}")
-        time.sleep(interval)
 
 
 # ---------------------------------------------------------------- /proc helpers
