@@ -182,11 +182,13 @@ static void mark_tree(int root, char *mark)
 	}
 }
 
-/* Live descendants of root (not root itself) named comm. */
-static int count_named(int root, const char *comm)
+/*
+ * A fresh scan; returns marks (indexes of procs, free it) of root's live
+ * descendants, root itself and zombies left out.
+ */
+static char *live_descendants(int root)
 {
 	char *mark;
-	int n = 0;
 
 	scan_procs();
 	mark = calloc(nprocs + 1, 1);
@@ -194,26 +196,32 @@ static int count_named(int root, const char *comm)
 		abort();
 	mark_tree(root, mark);
 	for (size_t i = 0; i < nprocs; i++)
-		if (mark[i] && procs[i].pid != root && procs[i].state != 'Z' &&
-		    !strcmp(procs[i].comm, comm))
+		if (procs[i].pid == root || procs[i].state == 'Z')
+			mark[i] = 0;
+	return mark;
+}
+
+/* Live descendants of root (not root itself) named comm. */
+static int count_named(int root, const char *comm)
+{
+	char *mark = live_descendants(root);
+	int n = 0;
+
+	for (size_t i = 0; i < nprocs; i++)
+		if (mark[i] && !strcmp(procs[i].comm, comm))
 			n++;
 	free(mark);
 	return n;
 }
 
-/* SIGKILLs root's whole tree. Returns how many were alive. */
+/* SIGKILLs root's whole tree but skip. Returns how many were alive. */
 static int kill_tree(int root, int skip)
 {
-	char *mark;
+	char *mark = live_descendants(root);
 	int n = 0;
 
-	scan_procs();
-	mark = calloc(nprocs + 1, 1);
-	if (!mark)
-		abort();
-	mark_tree(root, mark);
 	for (size_t i = 0; i < nprocs; i++)
-		if (mark[i] && procs[i].pid != root && procs[i].pid != skip && procs[i].state != 'Z') {
+		if (mark[i] && procs[i].pid != skip) {
 			kill(procs[i].pid, SIGKILL);
 			n++;
 		}
