@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "events.h"
-#include "sigthread.h"
 #include "io.h"
 #include "output.h"
 #include "pump.h"
+#include "thread.h"
 
 #define ANNOUNCE_START 256  /* lines; the ring doubles when a burst needs more */
 #define ANNOUNCE_MAX 65536  /* past this, stdout is stuck: drop and count */
@@ -58,13 +58,12 @@ static void write_line(const char *text)
 	output_write(buf, n + t + 1);
 }
 
-static void *announce_thread_main(void *arg)
+static void announce_thread_main(void *arg)
 {
 	struct line l;
 	size_t lost;
 
 	(void)arg;
-	sigthread_block_libc();
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (count == 0)
@@ -90,14 +89,11 @@ static void *announce_thread_main(void *arg)
 		pthread_cond_broadcast(&done);
 		pthread_mutex_unlock(&lock);
 	}
-	return NULL;
 }
 
 int announce_start(void)
 {
 	pthread_condattr_t attr;
-	pthread_attr_t tattr;
-	pthread_t tid;
 	int err;
 
 	ring = calloc(ANNOUNCE_START, sizeof(*ring));
@@ -112,13 +108,8 @@ int announce_start(void)
 	pthread_cond_init(&done, &attr);
 	pthread_condattr_destroy(&attr);
 
-	pthread_attr_init(&tattr);
-	pthread_attr_setstacksize(&tattr, PUMP_STACK_SIZE);
-	/* Detached on purpose: it may sit in a blocked write() when we exit. */
-	pthread_attr_setdetachstate(&tattr, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&tid, &tattr, announce_thread_main, NULL);
-	pthread_attr_destroy(&tattr);
-	return err;
+	/* It may sit in a blocked write() when procinit exits. */
+	return thread_start(announce_thread_main, NULL);
 }
 
 /*

@@ -109,33 +109,3 @@ bool events_pending(void)
 	pthread_mutex_unlock(&lock);
 	return any;
 }
-
-struct timespec mono_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t;
-}
-
-struct timespec mono_add(struct timespec t, double seconds)
-{
-	long long ns = (long long)(seconds * 1e9);
-
-	t.tv_sec += (time_t)(ns / 1000000000LL);
-	t.tv_nsec += (long)(ns % 1000000000LL);
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	return t;
-}
-
-int mono_cmp(struct timespec a, struct timespec b)
-{
-	if (a.tv_sec != b.tv_sec)
-		return a.tv_sec < b.tv_sec ? -1 : 1;
-	if (a.tv_nsec != b.tv_nsec)
-		return a.tv_nsec < b.tv_nsec ? -1 : 1;
-	return 0;
-}

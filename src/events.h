@@ -12,6 +12,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "clock.h"
+
 enum event_kind {
 	EV_SIGNAL,  /* signo: procinit received it */
 	EV_EXIT,    /* pid, status: waitpid reported it: exit, or stop/continue */
@@ -40,10 +42,5 @@ void events_post_many(const struct event *ev, size_t n);
 int events_wait(struct event *ev, const struct timespec *deadline);
 /* True when events_wait would return one at once. The consumer's. */
 bool events_pending(void);
-
-/* CLOCK_MONOTONIC helpers shared by every timed wait. */
-struct timespec mono_now(void);
-struct timespec mono_add(struct timespec t, double seconds);
-int mono_cmp(struct timespec a, struct timespec b);
 
 #endif

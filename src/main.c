@@ -23,6 +23,7 @@
 #include "output.h"
 #include "pty.h"
 #include "reaper.h"
+#include "sigmask.h"
 #include "sigthread.h"
 #include "single.h"
 #include "supervisor.h"
@@ -159,10 +160,12 @@ static int start_runtime(const struct settings *s, uint64_t wanted, sigset_t *or
 			 bool *sigchld_ign)
 {
 	struct sigaction old;
+	uint64_t mask = sigmask_original();
 	int err;
 
 	runtime_started = true;
-	sigthread_block_all(orig);
+	sigemptyset(orig);
+	memcpy(orig, &mask, sizeof(mask));
 	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us. */
 	*sigchld_ign = false;
 	sigaction(SIGCHLD, NULL, &old);
@@ -182,7 +185,6 @@ static int start_runtime(const struct settings *s, uint64_t wanted, sigset_t *or
 		err = reaper_start();
 	if (!err)
 		err = sigthread_start(wanted);
-	sigthread_block_libc();
 	if (err)
 		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
 	return err;
@@ -318,6 +320,8 @@ int main(int argc, char **argv)
 	struct app a;
 	int rc = 0;
 
+	/* Before anything else: a signal in the first millisecond must find it blocked. */
+	sigmask_setup();
 	memset(&a, 0, sizeof(a));
 	if (cli_parse(argc, argv, &s, err, sizeof(err))) {
 		fprintf(stderr, "procinit: %s\n", err);

@@ -27,7 +27,7 @@
 #include "events.h"
 #include "io.h"
 #include "linefmt.h"
-#include "sigthread.h"
+#include "thread.h"
 
 #define PUMP_OUT_CAP (PUMP_IN_CAP + 2 * OUTPUT_PREFIX_MAX + 2)
 
@@ -155,13 +155,12 @@ static void post(struct pump_state *s, enum event_kind kind)
 	events_post(&ev);
 }
 
-static void *pump_thread_main(void *arg)
+static void pump_thread_main(void *arg)
 {
 	struct pump_state s = { .p = arg };
 	struct pump_state *sp = &s;
 	bool eof = false;
 
-	sigthread_block_libc();
 	s.ls.in = malloc(PUMP_IN_CAP + LINEFMT_SLACK);
 	s.ls.out = malloc(PUMP_OUT_CAP + LINEFMT_SLACK);
 	s.ls.incap = PUMP_IN_CAP;
@@ -209,22 +208,10 @@ static void *pump_thread_main(void *arg)
 	free(s.ls.in);
 	free(s.ls.out);
 	post(sp, EV_EOF);
-	return NULL;
 }
 
 int pump_start(struct pump *p)
 {
-	pthread_attr_t attr;
-	int err;
-
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, PUMP_STACK_SIZE);
-	/*
-	 * Detached on purpose: EV_EOF is its last word, and one held open by a
-	 * grandchild may never end before procinit does.
-	 */
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&p->tid, &attr, pump_thread_main, p);
-	pthread_attr_destroy(&attr);
-	return err;
+	/* EV_EOF is its last word; one held open by a grandchild may outlive the run. */
+	return thread_start(pump_thread_main, p);
 }

@@ -7,7 +7,6 @@
 #ifndef PROCINIT_PUMP_H
 #define PROCINIT_PUMP_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,7 +14,6 @@
 
 #define PUMP_IN_CAP (64 * 1024)
 #define PUMP_PARTIAL_MS 100
-#define PUMP_STACK_SIZE (128 * 1024)
 #define PUMP_GROW_AFTER 8            /* reads that filled IN (the pipe had more) ... */
 #define PUMP_PIPE_BIG (256 * 1024)   /* ... then the pipe grows to this */
 #define PUMP_GROW_MAX 16             /* pipes grown at once, at most */
@@ -30,7 +28,6 @@ struct pump {
 	size_t proc; /* index reported in EV_DRAINED / EV_EOF */
 	char name[OUTPUT_NAME_MAX];
 	const char *color;
-	pthread_t tid;
 };
 
 /* Starts the (detached) thread. Returns 0 or an errno value (then no thread exists). */

@@ -28,8 +28,7 @@
 
 #include "events.h"
 #include "nochild.h"
-#include "sigthread.h"
-#include "pump.h"
+#include "thread.h"
 
 /*
  * Exits posted per wake-up of the supervisor, at most. Each wake-up costs
@@ -119,10 +118,9 @@ static size_t reap_batch(struct event *batch, int flags, bool block, bool *echil
 	return n;
 }
 
-static void *waiter_main(void *arg)
+static void waiter_main(void *arg)
 {
 	(void)arg;
-	sigthread_block_libc();
 	for (;;) {
 		unsigned long seen = enter();
 		bool echild;
@@ -143,13 +141,11 @@ static void *waiter_main(void *arg)
 			pthread_mutex_unlock(&lock);
 		}
 	}
-	return NULL;
 }
 
-static void *helper_main(void *arg)
+static void helper_main(void *arg)
 {
 	(void)arg;
-	sigthread_block_libc();
 	for (;;) {
 		unsigned long seen;
 		bool echild;
@@ -166,7 +162,6 @@ static void *helper_main(void *arg)
 		pthread_mutex_unlock(&lock);
 		leave(echild, seen);
 	}
-	return NULL;
 }
 
 /* CPUs we may run on: a container's cpuset, not the host's count. */
@@ -181,18 +176,8 @@ static int cpus(void)
 
 int reaper_start(void)
 {
-	pthread_attr_t attr;
-	pthread_t tid;
-	int err;
-
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, PUMP_STACK_SIZE);
-	/* Detached on purpose: they may be blocked in waitpid when procinit exits. */
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* The helper first, so that the waiter never calls one that is not there. */
-	if (cpus() >= 2 && pthread_create(&tid, &attr, helper_main, NULL) == 0)
+	if (cpus() >= 2 && thread_start(helper_main, NULL) == 0)
 		have_helper = true; /* no waiter yet: no lock needed */
-	err = pthread_create(&tid, &attr, waiter_main, NULL);
-	pthread_attr_destroy(&attr);
-	return err;
+	return thread_start(waiter_main, NULL);
 }

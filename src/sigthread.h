@@ -6,22 +6,7 @@
 #ifndef PROCINIT_SIGTHREAD_H
 #define PROCINIT_SIGTHREAD_H
 
-#include <signal.h>
 #include <stdint.h>
-
-/*
- * Blocks every signal except the synchronous fault signals in the calling
- * thread (call it before any other thread exists, so all inherit the mask)
- * and stores the mask procinit was started with in *ORIG.
- */
-void sigthread_block_all(sigset_t *orig);
-
-/*
- * musl unblocks its internal signals (32-34) in a thread that creates its
- * first thread, and hands that mask on: every thread calls this first, and
- * main once its threads exist, so a stray `kill -34` cannot kill procinit.
- */
-void sigthread_block_libc(void);
 
 /* The signals the Procfile supervisor acts on (bit N-1 for signal N). */
 uint64_t sigthread_procfile_set(void);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "sigmask.h"
 
 struct child_report {
 	int step;
@@ -74,10 +75,10 @@ static _Noreturn void child_main(const struct spawn_req *r, int status_fd, pid_t
 		sigaction(SIGCHLD, &sa, NULL);
 	}
 	/*
-	 * The raw system call: libc (and sanitizer) wrappers filter or add
-	 * their internal signals; the command must get exactly the old mask.
+	 * Raw system calls: libc (and sanitizer) wrappers filter or add their
+	 * internal signals; the command must get exactly the old mask.
 	 */
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, r->mask, NULL, (size_t)(_NSIG / 8));
+	sigmask_restore_in_child();
 	if (r->search_path) {
 		/* musl's and glibc's execvpe build the path on the stack: no malloc. */
 		execvpe(r->path, r->argv, r->envp);

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sigmask: raw rt_sigprocmask / rt_sigaction with 64-bit kernel sets. Main
+ * thread calls sigmask_setup before any other thread exists; after that the
+ * saved values are only read.
+ */
+#include "sigmask.h"
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* The kernel's struct sigaction on x86_64 and aarch64 (not libc's). */
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+#define LIBC_FIRST 32
+#define LIBC_LAST 34 /* musl: 32-34; glibc: 32-33 (SIGRTMIN is 34 there) */
+
+static const int faults[] = {
+	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP,
+};
+
+static uint64_t original_mask;
+static struct ksigaction original_libc[LIBC_LAST - LIBC_FIRST + 1];
+
+uint64_t sigmask_faults(void)
+{
+	uint64_t b = 0;
+
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		b |= sigmask_bit(faults[i]);
+	return b;
+}
+
+static uint64_t libc_bits(void)
+{
+	uint64_t b = 0;
+
+	for (int sig = LIBC_FIRST; sig <= LIBC_LAST; sig++)
+		b |= sigmask_bit(sig);
+	return b;
+}
+
+void sigmask_setup(void)
+{
+	uint64_t all = ~sigmask_faults();
+	struct ksigaction ign = { .handler = SIG_IGN };
+
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &original_mask, sizeof(all));
+	for (int sig = LIBC_FIRST; sig <= LIBC_LAST; sig++) {
+		struct ksigaction *old = &original_libc[sig - LIBC_FIRST];
+
+		if (syscall(SYS_rt_sigaction, sig, NULL, old, sizeof(uint64_t)) != 0)
+			old->handler = SIG_DFL;
+		/* Only a default action kills; a handler libc set up stays. */
+		if (old->handler == SIG_DFL)
+			syscall(SYS_rt_sigaction, sig, &ign, NULL, sizeof(uint64_t));
+	}
+}
+
+uint64_t sigmask_original(void)
+{
+	return original_mask;
+}
+
+void sigmask_block_libc(void)
+{
+	uint64_t libc = libc_bits();
+
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &libc, NULL, sizeof(libc));
+}
+
+void sigmask_restore_in_child(void)
+{
+	for (int sig = LIBC_FIRST; sig <= LIBC_LAST; sig++) {
+		const struct ksigaction *old = &original_libc[sig - LIBC_FIRST];
+
+		if (old->handler == SIG_DFL || old->handler == SIG_IGN) {
+			struct ksigaction k = { .handler = old->handler };
+
+			syscall(SYS_rt_sigaction, sig, &k, NULL, sizeof(uint64_t));
+		}
+	}
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &original_mask, NULL, sizeof(original_mask));
+}

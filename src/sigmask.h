@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sigmask: procinit's signal mask and the few dispositions it changes, with
+ * kernel signal sets (bit N-1 for signal N, 1..64) and the raw system
+ * calls: libc's sigset functions refuse the signals libc keeps for itself
+ * (32-34 in musl), which would then keep their default action and kill us.
+ * Any thread; no locks.
+ */
+#ifndef PROCINIT_SIGMASK_H
+#define PROCINIT_SIGMASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SIGMASK_NSIG 64
+
+/* Bit N-1 for signal N. */
+static inline uint64_t sigmask_bit(int sig)
+{
+	return 1ULL << (sig - 1);
+}
+
+/* The synchronous fault signals, which stay unblocked (a fault must kill us). */
+uint64_t sigmask_faults(void);
+
+/*
+ * The first thing main does: blocks every signal but the faults in the
+ * calling thread, so that every thread created later starts with them
+ * blocked, and remembers the mask procinit was started with. libc's
+ * internal signals (32 up to SIGRTMIN) are also set to SIG_IGN: musl's
+ * first pthread_create unblocks them for a moment in every new thread, and
+ * an ignored signal that arrives then is lost instead of killing procinit.
+ * Blocked signals are never ignored by the kernel, so they still queue for
+ * the signal thread. The child restores the original dispositions.
+ */
+void sigmask_setup(void);
+
+/* The mask procinit was started with (what children exec with). */
+uint64_t sigmask_original(void);
+
+/* Blocks libc's internal signals again in the calling thread. */
+void sigmask_block_libc(void);
+
+/*
+ * For a child between fork and exec (async-signal-safe): puts back the
+ * dispositions sigmask_setup changed, then the original mask.
+ */
+void sigmask_restore_in_child(void);
+
+#endif
