@@ -29,7 +29,7 @@
 #define ANNOUNCE_TEXT 224
 
 struct line {
-	int release_fd;
+	struct pump *release;
 	char text[ANNOUNCE_TEXT];
 };
 
@@ -39,12 +39,10 @@ static unsigned long queued, written;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake, done;
 
-static void release_pump(int fd)
+static void release_pump(struct pump *p)
 {
-	uint64_t v = PUMP_WAKE_RELEASE;
-
-	if (fd >= 0)
-		io_write_all(fd, &v, sizeof(v));
+	if (p)
+		pump_release(p);
 }
 
 static void write_line(const char *text)
@@ -82,7 +80,7 @@ static void announce_thread_main(void *arg)
 			write_line(msg);
 		}
 		write_line(l.text);
-		release_pump(l.release_fd);
+		release_pump(l.release);
 
 		pthread_mutex_lock(&lock);
 		written++;
@@ -135,7 +133,7 @@ static bool grow(void)
 	return true;
 }
 
-void announce(int release_fd, const char *fmt, ...)
+void announce(struct pump *release, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -143,12 +141,12 @@ void announce(int release_fd, const char *fmt, ...)
 	if (count == cap && !grow()) {
 		dropped++;
 		pthread_mutex_unlock(&lock);
-		release_pump(release_fd);
+		release_pump(release);
 		return;
 	}
 	struct line *l = &ring[(head + count) % cap];
 
-	l->release_fd = release_fd;
+	l->release = release;
 	va_start(ap, fmt);
 	vsnprintf(l->text, sizeof(l->text), fmt, ap);
 	va_end(ap);

@@ -11,12 +11,14 @@
 
 int announce_start(void);
 
+struct pump;
+
 /*
- * Queues one system line. When RELEASE_FD >= 0, the writer adds
- * PUMP_WAKE_RELEASE to that eventfd right after the line is out: a child's
- * output may not overtake the line that says it started.
+ * Queues one system line. With RELEASE, the writer releases that pump right
+ * after the line is out: a child's output may not overtake the line that
+ * says it started.
  */
-void announce(int release_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void announce(struct pump *release, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Waits until every queued line is written, or DEADLINE (monotonic) passes. */
 void announce_flush(struct timespec deadline);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "diag.h"
+#include "instance.h"
 #include "io.h"
 #include "signames.h"
 
@@ -491,33 +492,24 @@ static int add_instance(struct app *a, size_t type, unsigned num, char **base, s
 {
 	struct instance *in = &a->inst[a->n_inst];
 	const struct proctype *t = &a->pf.v[type];
-	char **envp;
-	long port;
+	struct instance_spec spec = {
+		.type_name = t->name, .type = type, .number = num, .command = t->command,
+		.base = base, .nbase = nbase,
+	};
 
-	if (formation_port(a->base_port, type, num, &port)) {
+	if (formation_port(a->base_port, type, num, &spec.port)) {
 		fprintf(stderr, "procinit: port for %s.%u out of range (base port %ld)\n", t->name,
 			num, a->base_port);
 		return 2;
 	}
-	envp = calloc(nbase + 3, sizeof(char *));
-	if (!envp) {
+	a->n_inst++; /* counted first, so that app_free frees a half-built one */
+	if (instance_build(in, &spec)) {
 		fprintf(stderr, "procinit: out of memory\n");
 		return 2;
 	}
-	memcpy(envp, base, nbase * sizeof(char *));
-	snprintf(in->name, sizeof(in->name), "%s.%u", t->name, num);
-	if (asprintf(&envp[nbase], "PORT=%ld", port) < 0 ||
-	    asprintf(&envp[nbase + 1], "PS=%s", in->name) < 0) {
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
-	in->type = type;
-	in->command = t->command;
-	in->envp = envp;
 	in->can_die = a->can_die[type];
 	in->restart = a->restart[type];
 	in->stop_signal = a->stop_sig[type];
-	a->n_inst++;
 	if (strlen(in->name) > a->name_width)
 		a->name_width = strlen(in->name);
 	return 0;
@@ -572,11 +564,8 @@ void app_free(struct app *a)
 	for (size_t i = a->base_owned_from; a->base && i < a->base_n; i++)
 		free(a->base[i]);
 	free(a->base);
-	for (size_t i = 0; i < a->n_inst; i++) {
-		free(a->inst[i].envp[a->base_n]);
-		free(a->inst[i].envp[a->base_n + 1]);
-		free(a->inst[i].envp);
-	}
+	for (size_t i = 0; i < a->n_inst; i++)
+		instance_free(&a->inst[i]);
 	free(a->inst);
 	procfile_free(&a->pf);
 	envlist_free(&a->env);

@@ -12,14 +12,12 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "clock.h"
-
 enum event_kind {
 	EV_SIGNAL,  /* signo: procinit received it */
-	EV_EXIT,    /* pid, status: waitpid reported it: exit, or stop/continue */
+	EV_CHILD,   /* pid, status: what waitpid reported: an exit, a stop or a continue */
 	EV_NOCHILD, /* gen: waitpid said ECHILD while the spawn generation was gen */
-	EV_DRAINED, /* proc: its pump has written every byte of the exited child */
-	EV_EOF,     /* proc: its pump saw end of file and has ended */
+	EV_DRAINED, /* owner, pump: the pump has written every byte its child wrote */
+	EV_EOF,     /* owner, pump: the pump saw end of file and has ended */
 };
 
 struct pump;
@@ -30,7 +28,7 @@ struct event {
 	pid_t pid;
 	int status;
 	unsigned long gen;
-	size_t proc;
+	size_t owner;      /* EV_DRAINED / EV_EOF: the index the pump was started for */
 	struct pump *pump; /* EV_DRAINED / EV_EOF: which run's pump */
 };
 

@@ -19,10 +19,10 @@
 #include "announce.h"
 #include "app.h"
 #include "cli.h"
-#include "events.h"
 #include "output.h"
 #include "pty.h"
-#include "reaper.h"
+#include "log.h"
+#include "runtime.h"
 #include "sigmask.h"
 #include "sigthread.h"
 #include "single.h"
@@ -151,42 +151,24 @@ static int open_stdin_source(void)
 
 static bool runtime_started;
 
-/*
- * Everything both runtime modes need before their first child: the signal
- * mask (before any thread, so all inherit it), SIGCHLD back to default, the
- * subreaper flag, and the events, reaper and signal threads.
- */
-static int start_runtime(const struct settings *s, uint64_t wanted, sigset_t *orig,
-			 bool *sigchld_ign)
+/* Threads and the loop's machinery, before the first child. */
+static int start_runtime(const struct settings *s, uint64_t signals, bool count_orphans)
 {
-	struct sigaction old;
-	uint64_t mask = sigmask_original();
+	struct runtime_config rc = {
+		.pid1 = getpid() == 1,
+		.timeout = s->timeout,
+		.signals = signals,
+		.pdeathsig = s->pdeathsig,
+		.count_orphans = count_orphans,
+	};
 	int err;
 
 	runtime_started = true;
-	sigemptyset(orig);
-	memcpy(orig, &mask, sizeof(mask));
-	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us. */
-	*sigchld_ign = false;
-	sigaction(SIGCHLD, NULL, &old);
-	if (old.sa_handler == SIG_IGN) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-		sigaction(SIGCHLD, &dfl, NULL);
-		*sigchld_ign = true;
-	}
-	if (s->pdeathsig && prctl(PR_SET_PDEATHSIG, s->pdeathsig) < 0)
-		fprintf(stderr, "procinit: warning: --pdeathsig: %s\n", strerror(errno));
-	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		fprintf(stderr, "procinit: warning: cannot become a child subreaper (%s): "
-				"orphans will not be reaped\n", strerror(errno));
-	err = events_init();
-	if (!err)
-		err = reaper_start();
-	if (!err)
-		err = sigthread_start(wanted);
+	if (s->pdeathsig)
+		rc.signals |= sigmask_bit(s->pdeathsig); /* it must act, whatever it is */
+	err = runtime_start(&rc);
 	if (err)
-		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
+		log_error("cannot start threads: %s", strerror(err));
 	return err;
 }
 
@@ -216,7 +198,6 @@ static void cloexec_inherited(void)
 static int do_start(const struct settings *s, struct app *a)
 {
 	struct sup_config cfg = { 0 };
-	sigset_t orig;
 	int err;
 
 	if (app_plan(s, a))
@@ -227,8 +208,8 @@ static int do_start(const struct settings *s, struct app *a)
 
 		err = pty_open(&m, &sl);
 		if (err) {
-			fprintf(stderr, "procinit: --tty: cannot open a pseudo-terminal (%s): "
-					"is /dev/pts mounted?\n", strerror(err));
+			log_error("--tty: cannot open a pseudo-terminal (%s): is /dev/pts mounted?",
+				  strerror(err));
 			return 2;
 		}
 		close(m);
@@ -239,22 +220,22 @@ static int do_start(const struct settings *s, struct app *a)
 	cfg.dir = a->root;
 	cfg.timeout = s->timeout;
 	cfg.name_width = a->name_width;
-	cfg.orig_mask = &orig;
 	cfg.pid1 = getpid() == 1;
 	cfg.tty = s->tty;
+	cfg.pdeathsig = s->pdeathsig;
 	cfg.restart_max = s->restart_max;
 	cfg.restart_window = s->restart_window;
 	cfg.stdin_fd = open_stdin_source();
 	if (cfg.stdin_fd < 0) {
-		fprintf(stderr, "procinit: cannot open /dev/null: %s\n", strerror(errno));
+		log_error("cannot open /dev/null: %m");
 		return 1;
 	}
 	output_configure(1, want_color(s->color), s->timestamp, a->name_width);
-	if (start_runtime(s, sigthread_procfile_set(), &orig, &cfg.sigchld_orig_ign))
+	if (start_runtime(s, sigthread_procfile_set(), true))
 		return 1;
 	err = announce_start();
 	if (err) {
-		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
+		log_error("cannot start threads: %s", strerror(err));
 		return 1;
 	}
 	return supervisor_run(&cfg);
@@ -263,24 +244,24 @@ static int do_start(const struct settings *s, struct app *a)
 static int do_exec(const struct settings *s, struct app *a)
 {
 	struct single_config cfg = { 0 };
-	sigset_t orig;
+	bool expect[256] = { false };
 
+	for (size_t i = 0; i < s->n_expect; i++)
+		expect[s->expect_exit[i] & 0xff] = true;
 	cfg.argv = s->run_argv;
 	cfg.dir = s->root;
 	cfg.envp = app_run_env(a);
 	if (!cfg.envp) {
-		fprintf(stderr, "procinit: out of memory\n");
+		log_error("out of memory");
 		return 1;
 	}
-	cfg.orig_mask = &orig;
 	cfg.pid1 = getpid() == 1;
 	cfg.pgroup = s->pgroup;
 	cfg.verbosity = s->verbosity;
-	cfg.timeout = s->timeout;
+	cfg.pdeathsig = s->pdeathsig;
 	cfg.rewrite = s->rewrite;
-	cfg.expect = s->expect_exit;
-	cfg.n_expect = s->n_expect;
-	if (start_runtime(s, sigthread_forward_set(), &orig, &cfg.sigchld_orig_ign))
+	cfg.expect = expect;
+	if (start_runtime(s, sigthread_forward_set(), s->verbosity >= 1))
 		return 1;
 	return single_run(&cfg);
 }

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * orphans: a scan of /proc/PID/stat for children of ours. Runs in the
- * supervisor thread during the final sweep only, so its cost never matters
- * while the app runs.
+ * orphans: reads /proc/PID/stat of every process. Kernel threads (PF_KTHREAD
+ * in the flags) are no one's orphans: as the first process of a kernel,
+ * procinit sees dozens of them.
  */
 #include "orphans.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -17,10 +16,40 @@
 
 #include "io.h"
 
-/* Reads state and ppid from /proc/PID/stat; comm may hold spaces and ')'. */
-static int read_stat(const char *pid, char *state, long *ppid)
+#define PF_KTHREAD 0x00200000UL
+
+struct stat_line {
+	char state;
+	long ppid, pgrp;
+	unsigned long flags;
+};
+
+/* The fields after "(comm)", which may itself hold spaces and ')'. */
+static int parse_stat(char *buf, struct stat_line *st)
 {
-	char path[64], buf[512], *p, *end;
+	char *p = strrchr(buf, ')'), *end;
+	long session, tty, tpgid;
+
+	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
+		return -1;
+	st->state = p[2];
+	p += 4;
+	errno = 0;
+	st->ppid = strtol(p, &end, 10);
+	st->pgrp = strtol(end, &end, 10);
+	session = strtol(end, &end, 10);
+	tty = strtol(end, &end, 10);
+	tpgid = strtol(end, &end, 10);
+	st->flags = strtoul(end, &end, 10);
+	(void)session;
+	(void)tty;
+	(void)tpgid;
+	return errno ? -1 : 0;
+}
+
+static int read_stat(const char *pid, struct stat_line *st)
+{
+	char path[64], buf[1024];
 	ssize_t n;
 	int fd;
 
@@ -37,13 +66,7 @@ static int read_stat(const char *pid, char *state, long *ppid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
-		return -1;
-	*state = p[2];
-	errno = 0;
-	*ppid = strtol(p + 4, &end, 10);
-	return (errno || end == p + 4) ? -1 : 0;
+	return parse_stat(buf, st);
 }
 
 bool orphans_none(void)
@@ -53,38 +76,46 @@ bool orphans_none(void)
 	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 && errno == ECHILD;
 }
 
-size_t orphans_signal(int sig, bool pid1)
+static bool skipped(const struct orphan_filter *f, long pgrp)
 {
-	long self = (long)getpid();
-	size_t found = 0;
+	for (size_t i = 0; i < f->n_skip; i++)
+		if (f->skip_pgids[i] == pgrp)
+			return true;
+	return false;
+}
+
+static bool counts(const struct orphan_filter *f, const struct stat_line *st, long self)
+{
+	if (st->state == 'Z' || st->state == 'X')
+		return false;
+	if (st->flags & PF_KTHREAD)
+		return false; /* only the first process of a real kernel sees them */
+	if (!f->pid1 && st->ppid != self)
+		return false;
+	return !skipped(f, st->pgrp);
+}
+
+long orphans_scan(const struct orphan_filter *f, void (*fn)(pid_t pid, void *ctx), void *ctx)
+{
+	long self = (long)getpid(), found = 0;
 	struct dirent *de;
-	DIR *d;
+	DIR *d = opendir("/proc");
 
-	d = opendir("/proc");
-	if (!d) {
-		/* No /proc (a bare chroot): as init we can still reach everyone. */
-		if (pid1)
-			return kill(-1, sig) == 0 ? 1 : 0;
-		return 0;
-	}
+	if (!d)
+		return -1;
 	while ((de = readdir(d)) != NULL) {
-		char *end, state;
-		long pid, ppid;
+		struct stat_line st;
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
 
-		pid = strtol(de->d_name, &end, 10);
 		if (*end || pid <= 0 || pid == self)
 			continue;
-		if (read_stat(de->d_name, &state, &ppid) < 0 || state == 'Z')
+		if (read_stat(de->d_name, &st) < 0 || !counts(f, &st, self))
 			continue;
-		if (pid1) {
-			found++;
-		} else if (ppid == self) {
-			found++;
-			kill((pid_t)pid, sig);
-		}
+		found++;
+		if (fn)
+			fn((pid_t)pid, ctx);
 	}
 	closedir(d);
-	if (pid1 && found)
-		kill(-1, sig);
 	return found;
 }

@@ -19,17 +19,34 @@
 #include <poll.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "events.h"
 #include "io.h"
 #include "linefmt.h"
+#include "pty.h"
 #include "thread.h"
 
 #define PUMP_OUT_CAP (PUMP_IN_CAP + 2 * OUTPUT_PREFIX_MAX + 2)
+
+/* Values added to wake_fd (an eventfd): two counters in one 64-bit word. */
+#define PUMP_WAKE_RELEASE 1ULL          /* its start line is out: go */
+#define PUMP_WAKE_DRAIN (1ULL << 32)    /* the child is dead: drain and report */
+
+struct pump {
+	int fd;      /* pipe read end, O_NONBLOCK; closed by the pump at EOF */
+	int wake_fd; /* eventfd; written by the owner's calls, closed by pump_destroy */
+	size_t owner; /* reported in EV_DRAINED / EV_EOF */
+	char name[OUTPUT_NAME_MAX];
+	const char *color;
+};
 
 struct pump_state {
 	struct pump *p;
@@ -150,7 +167,7 @@ static void take_wake(struct pump_state *s)
 
 static void post(struct pump_state *s, enum event_kind kind)
 {
-	struct event ev = { .kind = kind, .proc = s->p->proc, .pump = s->p };
+	struct event ev = { .kind = kind, .owner = s->p->owner, .pump = s->p };
 
 	events_post(&ev);
 }
@@ -210,8 +227,75 @@ static void pump_thread_main(void *arg)
 	post(sp, EV_EOF);
 }
 
-int pump_start(struct pump *p)
+static void wake(struct pump *p, uint64_t what)
 {
+	io_write_all(p->wake_fd, &what, sizeof(what));
+}
+
+void pump_release(struct pump *p)
+{
+	wake(p, PUMP_WAKE_RELEASE);
+}
+
+void pump_drain(struct pump *p)
+{
+	wake(p, PUMP_WAKE_DRAIN);
+}
+
+void pump_destroy(struct pump *p)
+{
+	close(p->wake_fd);
+	free(p);
+}
+
+/* A pipe, only our end non-blocking (the child's write end is its own file). */
+static int open_channel(bool tty, int fds[2])
+{
+	if (tty)
+		return pty_open(&fds[0], &fds[1]);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return errno;
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+int pump_open(size_t owner, const char *name, const char *color, bool tty, struct pump **out,
+	      int *write_end, int *pty)
+{
+	struct pump *p = calloc(1, sizeof(*p));
+	int fds[2], err;
+
+	*pty = -1;
+	if (!p)
+		return ENOMEM;
+	err = open_channel(tty, fds);
+	if (err) {
+		free(p);
+		return err;
+	}
+	p->wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (p->wake_fd < 0) {
+		err = errno;
+		goto fail;
+	}
+	p->fd = fds[0];
+	p->owner = owner;
+	p->color = color;
+	snprintf(p->name, sizeof(p->name), "%s", name);
 	/* EV_EOF is its last word; one held open by a grandchild may outlive the run. */
-	return thread_start(pump_thread_main, p);
+	err = thread_start(pump_thread_main, p);
+	if (err) {
+		close(p->wake_fd);
+		goto fail;
+	}
+	if (tty)
+		*pty = fcntl(fds[0], F_DUPFD_CLOEXEC, 0);
+	*out = p;
+	*write_end = fds[1];
+	return 0;
+fail:
+	close(fds[0]);
+	close(fds[1]);
+	free(p);
+	return err;
 }

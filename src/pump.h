@@ -3,12 +3,15 @@
  * pump: one thread per child that moves the child's output pipe to stdout,
  * line by line behind the child's prefix. It touches only its own struct
  * pump (set up before the thread starts) and takes only the output lock.
+ * Its owner (the supervisor) opens it, releases it once the child's start
+ * line is out, asks it to drain when the child is dead, and destroys it
+ * after its last word, EV_EOF.
  */
 #ifndef PROCINIT_PUMP_H
 #define PROCINIT_PUMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "output.h"
 
@@ -18,19 +21,26 @@
 #define PUMP_PIPE_BIG (256 * 1024)   /* ... then the pipe grows to this */
 #define PUMP_GROW_MAX 16             /* pipes grown at once, at most */
 
-/* Values added to wake_fd (an eventfd): two counters in one 64-bit word. */
-#define PUMP_WAKE_RELEASE 1ULL          /* its start line is out: go */
-#define PUMP_WAKE_DRAIN (1ULL << 32)    /* the child is dead: drain and report */
+struct pump;
 
-struct pump {
-	int fd;      /* pipe read end, O_NONBLOCK; closed by the pump at EOF */
-	int wake_fd; /* eventfd; created, written and closed by the supervisor */
-	size_t proc; /* index reported in EV_DRAINED / EV_EOF */
-	char name[OUTPUT_NAME_MAX];
-	const char *color;
-};
+/*
+ * Opens a child's output channel (a pipe, or with TTY a pseudo-terminal)
+ * and starts the pump thread that reads it; nothing is read until
+ * pump_release. *WRITE_END is what the child writes to (the caller closes
+ * it after the spawn). With TTY, *PTY is a second handle on the master for
+ * window sizes (else -1). OWNER is reported in its events. Returns 0 or an
+ * errno value (then nothing is left open).
+ */
+int pump_open(size_t owner, const char *name, const char *color, bool tty, struct pump **out,
+	      int *write_end, int *pty);
 
-/* Starts the (detached) thread. Returns 0 or an errno value (then no thread exists). */
-int pump_start(struct pump *p);
+/* The child's start line is out: the pump may write its output. Any thread. */
+void pump_release(struct pump *p);
+
+/* The child is dead: write what it left, then post EV_DRAINED (or EV_EOF). */
+void pump_drain(struct pump *p);
+
+/* After its EV_EOF (its last word): frees it. */
+void pump_destroy(struct pump *p);
 
 #endif

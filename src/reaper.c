@@ -105,7 +105,7 @@ static size_t reap_batch(struct event *batch, int flags, bool block, bool *echil
 	pid_t pid = waitpid(-1, &status, flags | (block ? 0 : WNOHANG));
 
 	while (pid > 0) {
-		batch[n++] = (struct event){ .kind = EV_EXIT, .pid = pid, .status = status };
+		batch[n++] = (struct event){ .kind = EV_CHILD, .pid = pid, .status = status };
 		if (n == REAP_BATCH)
 			break;
 		if (n == STORM_AT && block)

@@ -1,35 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * single: exec one command with procinit's own stdio, forward every signal
- * to it, reap everything, and after it exits sweep the orphans it left
- * (SIGTERM, then SIGKILL after --timeout). Main thread only; messages go to
- * stderr, since stdout belongs to the command. From the fork on it must not
- * die: failures are warnings.
+ * to it, and exit with its status once it and the orphans it left are gone
+ * (the runtime sweeps those). Main thread only; messages go to stderr,
+ * since stdout belongs to the command. From the fork on it must not die:
+ * failures are warnings.
  */
 #include "single.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "events.h"
-#include "reaper.h"
+#include "log.h"
+#include "runtime.h"
 #include "signames.h"
 #include "spawn.h"
-#include "sweep.h"
-
-enum phase { RUNNING, SWEEP, DONE };
 
 static struct {
 	const struct single_config *cfg;
 	pid_t child;
 	int status;
-	enum phase phase;
-	struct sweep sweep;
-	bool nochild, tty, child_stopped;
-	unsigned long gen;
+	bool child_done, tty, child_stopped;
 } st;
 
 static void forward(int sig)
@@ -39,23 +32,24 @@ static void forward(int sig)
 
 	if (to == 0) {
 		if (st.cfg->verbosity >= 2)
-			fprintf(stderr, "procinit: dropping %s\n", sig_name(sig));
+			log_info("dropping %s", sig_name(sig));
 		return;
 	}
 	if (st.cfg->verbosity >= 2)
-		fprintf(stderr, "procinit: forwarding %s as %s to %s %d\n", sig_name(sig),
-			sig_name(to), st.cfg->pgroup ? "group" : "pid", (int)st.child);
+		log_info("forwarding %s as %s to %s %d", sig_name(sig), sig_name(to),
+			 st.cfg->pgroup ? "group" : "pid", (int)st.child);
 	if (kill(target, to) < 0)
-		fprintf(stderr, "procinit: warning: cannot forward %s to %d: %s\n", sig_name(to),
-			(int)st.child, strerror(errno));
+		log_warn("cannot forward %s to %d: %m", sig_name(to), (int)st.child);
 }
 
 /*
  * The child stopped itself on the terminal (ctrl-z): hand the terminal back
  * to our own group and stop too, so the shell that started us regains it.
  */
-static void child_stopped(void)
+static void on_job(pid_t pid, int status)
 {
+	if (pid != st.child || st.child_done || !WIFSTOPPED(status))
+		return;
 	st.child_stopped = true;
 	if (!st.tty || st.cfg->pid1)
 		return;
@@ -75,75 +69,64 @@ static void continued(void)
 	forward(SIGCONT);
 }
 
-static void report_sweep(int sig, size_t n)
-{
-	fprintf(stderr, "procinit: sending %s to %zu orphaned processes\n", sig_name(sig), n);
-}
-
-static void start_sweep(void)
-{
-	st.sweep.pid1 = st.cfg->pid1;
-	st.sweep.timeout = st.cfg->timeout;
-	st.sweep.report = st.cfg->verbosity >= 1 ? report_sweep : NULL;
-	sweep_begin(&st.sweep, st.nochild);
-	st.phase = st.sweep.phase == SWEEP_OVER ? DONE : SWEEP;
-}
-
-static void advance_sweep(void)
-{
-	sweep_advance(&st.sweep);
-	if (st.sweep.phase == SWEEP_OVER)
-		st.phase = DONE;
-}
-
 static void on_exit_event(pid_t pid, int status)
 {
-	if (pid == st.child && st.phase == RUNNING) {
-		if (WIFSTOPPED(status)) {
-			child_stopped();
-			return;
-		}
-		if (WIFCONTINUED(status))
-			return;
+	if (pid == st.child && !st.child_done) {
+		st.child_done = true;
 		st.status = status;
 		if (st.cfg->verbosity >= 1)
-			fprintf(stderr, "procinit: child %d %s %d\n", (int)pid,
-				WIFSIGNALED(status) ? "killed by signal" : "exited with code",
-				WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-		start_sweep();
+			log_info("child %d %s %d", (int)pid,
+				 WIFSIGNALED(status) ? "killed by signal" : "exited with code",
+				 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		return;
 	}
-	if (WIFSTOPPED(status) || WIFCONTINUED(status))
-		return;
 	if (st.cfg->verbosity >= 1)
-		fprintf(stderr, "procinit: reaped orphan %d\n", (int)pid);
-	if (st.phase == SWEEP)
-		sweep_reaped(&st.sweep);
+		log_info("reaped orphan %d", (int)pid);
 }
 
 static void on_signal(int sig)
 {
-	if (st.phase == RUNNING) {
+	if (!st.child_done) {
 		if (sig == SIGCONT)
 			continued();
+		else if (sig == st.cfg->pdeathsig && sig != SIGTERM)
+			forward(SIGTERM); /* the parent died: a graceful stop, whatever the signal */
 		else
 			forward(sig);
 		return;
 	}
 	/* The command is gone; a stop request now just hurries the sweep. */
-	if ((sig == SIGTERM || sig == SIGINT) && st.phase == SWEEP &&
-	    st.sweep.phase == SWEEP_TERM)
-		advance_sweep();
+	if (sig == SIGTERM || sig == SIGINT)
+		runtime_sweep_hurry();
+}
+
+static bool finished(void)
+{
+	return st.child_done;
+}
+
+static void on_sweep(int sig, size_t n)
+{
+	log_info("sending %s to %zu orphaned process%s", sig_name(sig), n, n == 1 ? "" : "es");
 }
 
 static int exit_code(void)
 {
 	int code = WIFSIGNALED(st.status) ? 128 + WTERMSIG(st.status) : WEXITSTATUS(st.status);
 
-	for (size_t i = 0; i < st.cfg->n_expect; i++)
-		if (st.cfg->expect[i] == code)
-			return 0;
-	return code;
+	return st.cfg->expect[code & 0xff] ? 0 : code;
+}
+
+static void start_failed(const struct spawn_failure *fail)
+{
+	const char *cmd = st.cfg->argv[0];
+
+	if (fail->step == SPAWN_EXEC && fail->err == ENOENT)
+		log_error("%s: command not found", cmd);
+	else if (fail->step == SPAWN_EXEC)
+		log_error("%s: %s", cmd, strerror(fail->err));
+	else
+		log_error("%s: %s: %s", cmd, spawn_step_name(fail->step), strerror(fail->err));
 }
 
 int single_run(const struct single_config *cfg)
@@ -151,7 +134,6 @@ int single_run(const struct single_config *cfg)
 	struct spawn_failure fail;
 	struct spawn_req req = {
 		.path = cfg->argv[0],
-		.search_path = true,
 		.argv = cfg->argv,
 		.envp = cfg->envp,
 		.dir = cfg->dir,
@@ -159,8 +141,14 @@ int single_run(const struct single_config *cfg)
 		.out_fd = -1,
 		.own_pgroup = true,
 		.pdeathsig = SIGKILL,
-		.mask = cfg->orig_mask,
-		.sigchld_orig_ign = cfg->sigchld_orig_ign,
+		.sigchld_orig_ign = runtime_sigchld_was_ignored(),
+	};
+	const struct runtime_mode mode = {
+		.on_signal = on_signal,
+		.on_exit = on_exit_event,
+		.on_job = on_job,
+		.finished = finished,
+		.on_sweep = cfg->verbosity >= 1 ? on_sweep : NULL,
 	};
 	int err;
 
@@ -171,46 +159,12 @@ int single_run(const struct single_config *cfg)
 	req.tty_foreground = st.tty;
 	err = spawn_child(&req, &st.child, &fail);
 	if (err) {
-		fprintf(stderr, "procinit: cannot start %s: %s\n", cfg->argv[0], strerror(err));
+		log_error("cannot start %s: %s", cfg->argv[0], strerror(err));
 		return 126;
 	}
-	st.gen = reaper_children_added();
-	if (fail.step) {
-		if (!strcmp(fail.step, "exec"))
-			fprintf(stderr, "procinit: %s: %s\n", cfg->argv[0],
-				fail.err == ENOENT ? "command not found" : strerror(fail.err));
-		else
-			fprintf(stderr, "procinit: %s: %s: %s\n", cfg->argv[0], fail.step,
-				strerror(fail.err));
-	}
-
-	while (st.phase != DONE) {
-		const struct timespec *dl = st.phase == SWEEP ? &st.sweep.deadline : NULL;
-		struct event ev;
-
-		if (st.phase == SWEEP)
-			sweep_idle(&st.sweep);
-		if (events_wait(&ev, dl) != 0) {
-			advance_sweep();
-			continue;
-		}
-		switch (ev.kind) {
-		case EV_SIGNAL:
-			on_signal(ev.signo);
-			break;
-		case EV_EXIT:
-			on_exit_event(ev.pid, ev.status);
-			break;
-		case EV_NOCHILD:
-			if (ev.gen == st.gen) {
-				st.nochild = true;
-				if (st.phase != RUNNING)
-					st.phase = DONE;
-			}
-			break;
-		default:
-			break;
-		}
-	}
+	runtime_spawned();
+	if (fail.step != SPAWN_RAN)
+		start_failed(&fail);
+	runtime_run(&mode);
 	return exit_code();
 }

@@ -1,23 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * supervisor: the state machine of a Procfile run (running -> stopping ->
- * killing -> sweeping orphans -> done). Runs in the main thread, which owns
- * the process table alone; other threads reach it only through events.
+ * supervisor: Procfile mode on the shared runtime. Each instance is its
+ * program and its process group, driven through the lifecycle table; the
+ * supervisor adds the policies (the first exit stops everything, --can-die,
+ * --restart) and the signals. Main thread only; it owns the instance table
+ * alone, and other threads reach it only through events.
  */
 #ifndef PROCINIT_SUPERVISOR_H
 #define PROCINIT_SUPERVISOR_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cmdline.h"
 #include "output.h"
 
 struct instance {
 	char name[OUTPUT_NAME_MAX]; /* web.1 */
 	size_t type;                /* index of its type in the Procfile */
-	const char *command;
+	const char *command;        /* as written in the Procfile */
+	enum cmdline_kind kind;     /* direct, or under /bin/sh -c (with exec or not) */
+	const char *path;           /* what is executed: the program, or /bin/sh */
+	char **argv;
 	char **envp;
+	struct cmdline cmd;         /* owns argv (direct) or the script */
+	char *sh_argv[4];           /* "sh", "-c", script */
+	char *port_var, *ps_var;    /* "PORT=5000", "PS=web.1": ours, in envp */
 	bool can_die;     /* --can-die: its exit stops nothing */
 	bool restart;     /* --restart: started again when it exits on its own */
 	int stop_signal;  /* --stop-signal: what it gets at shutdown (SIGTERM) */
@@ -27,13 +35,12 @@ struct sup_config {
 	const struct instance *inst; /* in start order */
 	size_t n;
 	const char *dir;      /* working folder of every child */
-	double timeout;       /* seconds between SIGTERM and SIGKILL */
+	double timeout;       /* seconds between the stop signal and SIGKILL */
 	size_t name_width;    /* column width of names in system lines */
 	int stdin_fd;         /* what children read: /dev/null or an empty pipe */
-	const sigset_t *orig_mask;
-	bool sigchld_orig_ign;
 	bool pid1;
 	bool tty;               /* --tty: a pseudo-terminal per child instead of a pipe */
+	int pdeathsig;          /* --pdeathsig: a graceful stop, whatever the signal */
 	unsigned restart_max;   /* --restart-limit N/SECONDS */
 	double restart_window;
 };

@@ -248,7 +248,7 @@ def test_over_128KiB_command_fails_at_start_with_a_message(procinit, tmp_path, t
     p = procinit("-t", "1")
     assert p.wait() == 126, p.dump()
     lines = p.lines()
-    assert "system  | web.1   could not start: exec: Argument list too long" in lines, p.dump()
+    assert "system  | web.1   could not start: /bin/sh: Argument list too long" in lines, p.dump()
     assert "system  | web.1   exited with code 126" in lines
     assert "system  | other.1 terminated by SIGTERM" in lines
     assert lines[-1] == "system  | exit 126"

@@ -85,7 +85,7 @@ def test_sweep_after_a_restart_finds_the_new_runs_orphans(procinit, tmp_path, ta
     daemon = wait_until(lambda: (pids_with_arg(mark) or [None])[0], msg="the daemon")
     p.signal(signal.SIGTERM)
     assert p.wait() == 0, p.dump()
-    assert "system | sending SIGTERM to 1 orphaned processes" in p.lines(), p.dump()
+    assert "system | sending SIGTERM to 1 orphaned process" in p.lines(), p.dump()
     assert not is_alive(daemon)
     assert tagged_pids(tag) == []
 

@@ -60,7 +60,21 @@ def test_command_not_found_is_127(procinit, tmp_path):
     p = procinit()
     assert p.wait() == 127, p.dump()
     lines = p.lines()
-    # the shell's own message is process output, before the exit line
+    # exec'd by procinit itself (no shell): the reason is a system line, before the exit line
+    msg = lines.index("system    | missing.1 could not start: no-such-command-e2e: command not found")
+    assert msg < lines.index("system    | missing.1 exited with code 127")
+    assert lines[-1] == "system    | exit 127"
+
+
+def test_command_not_found_under_the_shell_is_127(procinit, tmp_path):
+    """With shell syntax the shell stays and says it itself, as process output."""
+    write_procfile(tmp_path, """
+        missing: no-such-command-e2e && true
+        stays: exec sleep 1000
+    """)
+    p = procinit()
+    assert p.wait() == 127, p.dump()
+    lines = p.lines()
     msg = [i for i, ln in enumerate(lines) if ln.startswith("missing.1 | ") and "no-such-command-e2e" in ln]
     assert len(msg) == 1, lines
     assert msg[0] < lines.index("system    | missing.1 exited with code 127")

@@ -145,9 +145,9 @@ def test_daemon_double_fork_setsid_killed_in_orphan_sweep(procinit, tmp_path, ta
     lines = p.lines()
     assert rc == 137, p.dump()
     # the sweep may start before daemon.1's exit line is out (that waits for its last bytes)
-    sweep = [ln for ln in lines if "orphaned processes" in ln]
-    assert sweep == ["system   | sending SIGTERM to 1 orphaned processes",
-                     "system   | sending SIGKILL to 1 orphaned processes"], p.dump()
+    sweep = [ln for ln in lines if "orphaned process" in ln]
+    assert sweep == ["system   | sending SIGTERM to 1 orphaned process",
+                     "system   | sending SIGKILL to 1 orphaned process"], p.dump()
     assert lines.index(sweep[0]) > lines.index("system   | SIGTERM received")
     assert "system   | daemon.1 terminated by SIGTERM" in lines
     assert lines[-1] == "system   | exit 137"
@@ -175,8 +175,8 @@ def test_grandchild_keeps_pipe_open_and_writing(procinit, tmp_path, tag, pid1):
     assert rc == 4, p.dump()
     exited = lines.index("system   | holder.1 exited with code 4")
     assert lines.index("holder.1 | parent wrote this") < exited
-    assert p.find(r"system   \| sending SIGTERM to [1-9]\d* orphaned processes", exited) is not None, p.dump()
-    assert p.find(r"system   \| sending SIGKILL to [1-9]\d* orphaned processes", exited) is not None, p.dump()
+    assert p.find(r"system   \| sending SIGTERM to [1-9]\d* orphaned process(es)?", exited) is not None, p.dump()
+    assert p.find(r"system   \| sending SIGKILL to [1-9]\d* orphaned process(es)?", exited) is not None, p.dump()
     assert lines[-1] == "system   | exit 4"
     # drain grace (max(timeout, 1 s)), then the orphan sweep (timeout), then SIGKILL
     assert took <= 2 + SLACK, took
@@ -281,12 +281,13 @@ def test_rlimit_nofile_single(tmp_path, tag, nofile):
         (3, "ran\n", "")], r
 
 
-@pytest.mark.parametrize("cmd,code,shell_msg", [
-    ("./no-such-tool", 127, r"\./no-such-tool: not found"),
-    ("./tool.sh", 126, r"\./tool\.sh: Permission denied"),
-    ("./adir", 126, r"\./adir: Permission denied"),
+@pytest.mark.parametrize("cmd,code,why", [
+    ("./no-such-tool", 127, "No such file or directory"),
+    ("./tool.sh", 126, "Permission denied"),
+    ("./adir", 126, "Permission denied"),
 ], ids=["missing", "not-executable", "directory"])
-def test_command_cannot_run(procinit, tmp_path, tag, cmd, code, shell_msg):
+def test_command_cannot_run(procinit, tmp_path, tag, cmd, code, why):
+    """A simple command is exec'd by procinit itself: why it cannot run is a system line."""
     (tmp_path / "tool.sh").write_text("#!/bin/sh\necho never\n")
     (tmp_path / "tool.sh").chmod(0o644)
     (tmp_path / "adir").mkdir()
@@ -298,8 +299,7 @@ def test_command_cannot_run(procinit, tmp_path, tag, cmd, code, shell_msg):
     rc = p.wait()
     lines = p.lines()
     assert rc == code, p.dump()
-    msg = p.find(rf"bad\.1  \| .*{shell_msg}")
-    assert msg is not None, p.dump()
+    msg = lines.index(f"system | bad.1  could not start: {cmd}: {why}")
     assert msg < lines.index(f"system | bad.1  exited with code {code}")
     assert "system | good.1 terminated by SIGTERM" in lines
     assert lines[-1] == f"system | exit {code}"

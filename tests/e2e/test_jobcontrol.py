@@ -107,10 +107,8 @@ def test_procfile_tstp_ignored_as_pid1(procinit, tmp_path):
     p.wait_line(r"b\.1    \| ready-b")
     kids, members = family(p.pid)
     p.signal(signal.SIGTSTP)
+    # the line is written when the TSTP has been handled: nothing was stopped before it
     p.wait_line(r"system \| SIGTSTP ignored: procinit is PID 1")
-    # a harmless marker signal handled after the TSTP: by then nothing was stopped
-    p.signal(signal.SIGWINCH)
-    p.wait_line(r"system \| SIGWINCH received, forwarding to children")
     assert all_in(members + [p.pid], "SR"), describe(members + [p.pid])()
     p.signal(signal.SIGTERM)
     assert p.wait() == 0, p.dump()

@@ -71,16 +71,16 @@ def test_namespace_has_no_zombies_while_running(procinit, tmp_path, pid1):
 def test_orphan_alive_after_last_child_gets_sigterm(procinit, tmp_path, tag, pid1):
     mark = marker(tag)
     write_procfile(tmp_path, f"""
-        daemon: setsid sleep {mark} >/dev/null 2>&1 & echo spawned; exit 6
+        daemon: {PYTHON} {HELPERS / "daemonize.py"} --exit 6 sleep {mark}
     """)
     p = procinit(pid1=pid1)
     rc = p.wait()
     lines = p.lines()
     assert rc == 6, p.dump()
     assert "daemon.1 | spawned" in lines
-    assert "system   | sending SIGTERM to 1 orphaned processes" in lines, p.dump()
+    assert "system   | sending SIGTERM to 1 orphaned process" in lines, p.dump()
     assert lines.index("system   | daemon.1 exited with code 6") < lines.index(
-        "system   | sending SIGTERM to 1 orphaned processes")
+        "system   | sending SIGTERM to 1 orphaned process")
     assert lines[-1] == "system   | exit 6"
     assert pids_with_arg(mark) == []
 
@@ -89,13 +89,13 @@ def test_orphan_alive_after_last_child_gets_sigterm(procinit, tmp_path, tag, pid
 def test_orphan_ignoring_sigterm_is_killed_after_timeout(procinit, tmp_path, tag, pid1):
     mark = marker(tag)
     write_procfile(tmp_path, f"""
-        daemon: trap '' TERM; setsid sleep {mark} >/dev/null 2>&1 & echo spawned; exit 0
+        daemon: {PYTHON} {HELPERS / "daemonize.py"} --ignore-term sleep {mark}
     """)
     p = procinit("-t", "1", pid1=pid1)
     rc = p.wait()
     lines = p.lines()
     assert rc == 0, p.dump()
-    i = lines.index("system   | sending SIGTERM to 1 orphaned processes")
+    i = lines.index("system   | sending SIGTERM to 1 orphaned process")
     delay = p.end_time - p.line_time(i)
     assert 0.9 <= delay <= 3.0, delay
     assert lines[-1] == "system   | exit 0"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Stopping: SIGKILL escalation after --timeout, a second SIGINT kills at once,
-# forwarded signals (HUP, QUIT, USR1, USR2, WINCH) reach the children's groups.
+# forwarded signals (HUP, QUIT, USR1, USR2) reach the children's groups; SIGWINCH is
+# not for children on pipes.
 
 import signal
 import time
@@ -98,7 +99,7 @@ def test_second_signal_keeps_first_exit_status(procinit, tmp_path):
     assert p.lines()[-1] == "system     | exit 5"
 
 
-@pytest.mark.parametrize("name", ["HUP", "QUIT", "USR1", "USR2", "WINCH"])
+@pytest.mark.parametrize("name", ["HUP", "QUIT", "USR1", "USR2"])
 def test_forwarded_signals(procinit, tmp_path, name):
     sig = getattr(signal, "SIG" + name)
     write_procfile(tmp_path, f"""
@@ -122,6 +123,26 @@ def test_forwarded_signals(procinit, tmp_path, name):
     assert not any("sending SIG" + name in ln for ln in lines)
     assert lines.count(f"system    | SIG{name} received, forwarding to children") == 2
     assert lines[-1] == "system    | exit 0"
+
+
+def test_sigwinch_is_not_forwarded_to_children_on_pipes(procinit, tmp_path):
+    """Without --tty the children have no terminal: a resize is not theirs (Apache httpd
+    takes SIGWINCH as its graceful stop), and procinit says nothing about it."""
+    write_procfile(tmp_path, """
+        catcher: trap 'echo got WINCH' WINCH; trap 'echo got USR1' USR1; echo ready; while :; do sleep 0.05; done
+    """)
+    p = procinit()
+    p.wait_line(r"catcher\.1 \| ready")
+    p.signal(signal.SIGWINCH)
+    # a marker signal taken after the WINCH: by then a forwarded WINCH would have arrived
+    p.signal(signal.SIGUSR1)
+    p.wait_line(r"catcher\.1 \| got USR1")
+    p.wait_line(r"system    \| SIGUSR1 received, forwarding to children")
+    p.signal(signal.SIGINT)
+    assert p.wait() == 0, p.dump()
+    lines = p.lines()
+    assert "catcher.1 | got WINCH" not in lines, p.dump()
+    assert not any("WINCH" in ln for ln in lines), p.dump()
 
 
 def test_grandchildren_get_signals_via_group(procinit, tmp_path, tag):

@@ -356,7 +356,7 @@ def test_verbose_child_exit_and_reaped_orphan(procinit):
     assert p.lines() == [f"{child} {orphan}"]
     assert stderr_lines(p) == [
         f"procinit: child {child} exited with code 3",
-        "procinit: sending SIGTERM to 1 orphaned processes",
+        "procinit: sending SIGTERM to 1 orphaned process",
         f"procinit: reaped orphan {orphan}",
     ]
     assert not is_alive(orphan)
@@ -486,8 +486,8 @@ def test_orphan_ignoring_sigterm_killed_after_timeout(procinit, pid1):
     err = stderr_lines(p)
     assert len(err) == 4, err
     assert re.fullmatch(r"procinit: child \d+ exited with code 7", err[0]), err
-    assert err[1:] == ["procinit: sending SIGTERM to 1 orphaned processes",
-                       "procinit: sending SIGKILL to 1 orphaned processes",
+    assert err[1:] == ["procinit: sending SIGTERM to 1 orphaned process",
+                       "procinit: sending SIGKILL to 1 orphaned process",
                        f"procinit: reaped orphan {orphan}"]
     if not pid1:
         assert proc_stat(orphan) is None
@@ -517,8 +517,8 @@ def test_sigterm_during_sweep_hurries_sigkill(procinit):
     p.signal(signal.SIGTERM)
     assert p.wait() == 6, p.dump()
     assert p.end_time - t0 < 1.0 + SLACK
-    assert stderr_lines(p)[1:] == ["procinit: sending SIGTERM to 1 orphaned processes",
-                                   "procinit: sending SIGKILL to 1 orphaned processes",
+    assert stderr_lines(p)[1:] == ["procinit: sending SIGTERM to 1 orphaned process",
+                                   "procinit: sending SIGKILL to 1 orphaned process",
                                    f"procinit: reaped orphan {orphan}"]
 
 
