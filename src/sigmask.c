@@ -89,3 +89,14 @@ void sigmask_restore_in_child(void)
 	}
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &original_mask, NULL, sizeof(original_mask));
 }
+
+void sigmask_reset_in_child(void)
+{
+	struct ksigaction dfl = { .handler = SIG_DFL };
+	uint64_t none = 0;
+
+	for (int sig = 1; sig <= SIGMASK_NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(uint64_t));
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
+}

@@ -47,4 +47,11 @@ void sigmask_block_libc(void);
  */
 void sigmask_restore_in_child(void);
 
+/*
+ * For a Procfile child between fork and exec: every signal at its default
+ * action and none blocked, whatever procinit inherited, as systemd and
+ * supervisord start services (a stop signal must never find itself ignored).
+ */
+void sigmask_reset_in_child(void);
+
 #endif

@@ -124,16 +124,20 @@ static _Noreturn void child_main(const struct child_args *a)
 		child_fail(a->status_fd, SPAWN_FDS, errno);
 	if (r->dir && chdir(r->dir) < 0)
 		child_fail(a->status_fd, SPAWN_CHDIR, errno);
-	if (r->sigchld_orig_ign) {
-		struct sigaction sa = { .sa_handler = SIG_IGN };
-
-		sigaction(SIGCHLD, &sa, NULL);
-	}
 	/*
 	 * Raw system calls: libc (and sanitizer) wrappers filter or add their
-	 * internal signals; the command must get exactly the old mask.
+	 * internal signals; the command must get exactly the mask meant for it.
 	 */
-	sigmask_restore_in_child();
+	if (r->default_signals) {
+		sigmask_reset_in_child();
+	} else {
+		if (r->sigchld_orig_ign) {
+			struct sigaction sa = { .sa_handler = SIG_IGN };
+
+			sigaction(SIGCHLD, &sa, NULL);
+		}
+		sigmask_restore_in_child();
+	}
 	exec_search(a);
 	child_fail(a->status_fd, SPAWN_EXEC, errno);
 }

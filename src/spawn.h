@@ -21,6 +21,7 @@ struct spawn_req {
 	bool tty_foreground; /* make its group the foreground group of fd 0 */
 	int pdeathsig;      /* 0: none */
 	bool sigchld_orig_ign; /* restore SIGCHLD to SIG_IGN before exec */
+	bool default_signals;  /* every signal default and unblocked, not procinit's original ones */
 };
 
 /* Where a child failed before its program ran. */

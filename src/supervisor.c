@@ -171,7 +171,7 @@ static void spawn_run(struct inst *p)
 		.new_session = sv.cfg->tty,
 		/* If procinit itself is killed, the program must not live on. */
 		.pdeathsig = SIGKILL,
-		.sigchld_orig_ign = runtime_sigchld_was_ignored(),
+		.default_signals = true,
 	};
 	struct spawn_failure fail;
 	int write_end, err;
@@ -253,7 +253,8 @@ static void decide(struct inst *p)
 {
 	if (sv.stopping)
 		return;
-	if (p->in->restart && plan_restart(p)) {
+	/* A run that could not start at all is not retried: it ends like any first exit. */
+	if (p->in->restart && p->pid > 0 && plan_restart(p)) {
 		feed(p, LC_RESPAWN);
 		return;
 	}

@@ -307,6 +307,7 @@ def test_restart_whose_pump_cannot_start_ends_as_could_not_start(procinit, tmp_p
         assert "system | restarting w.1 in 0.1 s" in lines, p.dump()
         assert any(ln.startswith("system | w.1    could not start: ") for ln in lines), p.dump()
         assert "system | w.1    exited with code 126" in lines, p.dump()
+        assert sum(1 for ln in lines if ln.startswith("system | restarting w.1")) == 1, p.dump()
         assert "system | x.1    terminated by SIGTERM" in lines, p.dump()
         assert lines[-1] == "system | exit 126"
     finally:
