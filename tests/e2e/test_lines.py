@@ -75,7 +75,9 @@ def test_slowly_typed_line_stays_one_line(procinit, tmp_path):
     write_procfile(tmp_path, f"s: {PYTHON} {HELPERS}/dribble.py 10 0.02 END")
     p = procinit()
     assert p.wait() == 0, p.dump()
-    assert [ln for ln in p.lines() if ln.startswith("s.1")] == ["s.1    | xxxxxxxxxxEND"], p.dump()
+    body = [ln for ln in p.lines() if ln.startswith("s.1")]
+    print(f"\n[lines] 10 bytes 20 ms apart, then END: {len(body)} line(s) {body}")
+    assert body == ["s.1    | xxxxxxxxxxEND"], p.dump()
 
 
 def test_dribble_shown_at_least_once_a_second(procinit, tmp_path):
@@ -85,6 +87,7 @@ def test_dribble_shown_at_least_once_a_second(procinit, tmp_path):
     p = procinit()
     assert p.wait() == 0, p.dump()
     body = [ln[len("d.1    | "):] for ln in p.lines() if ln.startswith("d.1")]
+    print(f"\n[lines] a byte every 50 ms for 3 s: {len(body)} lines of {[len(b) for b in body]} bytes")
     assert "".join(body) == "x" * 60 + "END", p.dump()
     assert len(body) >= 2, f"3 s of dribble shown as one line: {body}"
     # 32 bytes are 1.6 s of dribble: the cap plus room for a slow pump
