@@ -11,9 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int io_write_all(int fd, const void *buf, size_t len)
+int io_write_count(int fd, const void *buf, size_t len, size_t *done)
 {
 	const char *p = buf;
+	int err = 0;
 
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
@@ -29,13 +30,24 @@ int io_write_all(int fd, const void *buf, size_t len)
 			/* Someone handed us a non-blocking stdout: wait, don't spin. */
 			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-				return errno;
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+				err = errno;
+				break;
+			}
 			continue;
 		}
-		return n < 0 ? errno : EIO;
+		err = n < 0 ? errno : EIO;
+		break;
 	}
-	return 0;
+	*done = (size_t)(p - (const char *)buf);
+	return err;
+}
+
+int io_write_all(int fd, const void *buf, size_t len)
+{
+	size_t done;
+
+	return io_write_count(fd, buf, len, &done);
 }
 
 ssize_t io_read(int fd, void *buf, size_t len)

@@ -12,6 +12,9 @@
 /* Writes all LEN bytes. Returns 0 or an errno value (EPIPE, EBADF, ...). */
 int io_write_all(int fd, const void *buf, size_t len);
 
+/* The same, and *DONE says how many bytes were written, also on an error. */
+int io_write_count(int fd, const void *buf, size_t len, size_t *done);
+
 /* read(2) that retries on EINTR. */
 ssize_t io_read(int fd, void *buf, size_t len);
 

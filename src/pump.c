@@ -2,8 +2,9 @@
 /*
  * pump: reads a child's pipe, writes whole prefixed lines. Runs in its own
  * thread; holds the output lock only inside output_write. Waits in poll()
- * with no timeout unless a partial line is pending (then at most 100 ms),
- * so an idle pump makes no wake-ups.
+ * with no timeout unless a partial line is pending, so an idle pump makes no
+ * wake-ups. A partial line goes out once no byte came for PUMP_PARTIAL_MS,
+ * and at the latest PUMP_PARTIAL_MAX_MS after its first byte.
  *
  * A child that keeps its pipe full (a fast writer) gets a bigger pipe:
  * with the default 64 KiB, writer and pump take turns a pipeful at a time,
@@ -53,7 +54,8 @@ struct pump_state {
 	struct linesplit ls;
 	char prefix[OUTPUT_PREFIX_MAX + LINEFMT_SLACK]; /* the copier reads past it */
 	time_t prefix_time;
-	struct timespec partial_deadline;
+	struct timespec partial_first;    /* when the pending partial line began */
+	struct timespec partial_deadline; /* when it goes out without its newline */
 	unsigned full_reads; /* reads that filled IN: the writer is ahead of us */
 	bool partial_armed, released, drain_pending;
 	bool grow_tried, grown; /* grown: holds one of the PUMP_GROW_MAX places */
@@ -82,14 +84,25 @@ static void refresh_prefix(struct pump_state *s)
 
 static void split_lines(struct pump_state *s)
 {
+	struct timespec now, quiet, latest;
+
 	refresh_prefix(s);
 	if (linesplit_lines(&s->ls))
-		s->partial_armed = false;
-	if (s->ls.have && !s->partial_armed) {
-		/* The clock starts with the first byte of a line that has no end yet. */
-		s->partial_deadline = mono_add(mono_now(), PUMP_PARTIAL_MS / 1000.0);
+		s->partial_armed = false; /* what is left began in this read */
+	if (!s->ls.have)
+		return;
+	now = mono_now();
+	if (!s->partial_armed) {
+		s->partial_first = now;
 		s->partial_armed = true;
 	}
+	/*
+	 * Every byte that extends the line restarts the quiet period, so a line
+	 * typed out slowly stays one line; the cap keeps a dribble from hiding.
+	 */
+	quiet = mono_add(now, PUMP_PARTIAL_MS / 1000.0);
+	latest = mono_add(s->partial_first, PUMP_PARTIAL_MAX_MS / 1000.0);
+	s->partial_deadline = mono_cmp(quiet, latest) < 0 ? quiet : latest;
 }
 
 static void flush_partial(struct pump_state *s)

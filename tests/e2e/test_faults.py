@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Fault injection (issue 4): children that misbehave (ignore SIGTERM,
 # daemonize, keep the output pipe open), spawning that fails (RLIMIT_NPROC as
-# nobody, RLIMIT_NOFILE, commands that cannot run, an unusable working
+# a uid of its own, RLIMIT_NOFILE, commands that cannot run, an unusable working
 # folder), procinit's stdout closed, broken or blocked, a signal storm, a
 # 200 MB line and binary data, procinit SIGKILLed, and descriptors leaking
 # into children. Each ends with procinit in control: children stopped, the
@@ -34,7 +34,7 @@ SLACK = relutil.slack(BIN)
 EMFILE = (os.strerror(errno.EMFILE), "No file descriptors available")  # glibc, musl
 EAGAIN = "Resource temporarily unavailable"  # the same text in glibc and musl
 MODES = [pytest.param(False, id="subreaper"), pytest.param(True, id="pid1")]
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run procinit as nobody")
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run procinit as another user")
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +44,7 @@ def reltool(tmp_path_factory):
 
 @pytest.fixture
 def public_dir():
-    """A folder nobody can read (pytest's tmp_path is private to root)."""
+    """A folder any user can read (pytest's tmp_path is private to root)."""
     d = Path(tempfile.mkdtemp(prefix="procinit-e2e-"))
     d.chmod(0o755)
     yield d
@@ -199,14 +199,14 @@ def assert_stopped_after_start_failures(lines, reason):
 
 
 @needs_root
-def test_rlimit_nproc_as_nobody(procinit, public_dir, tag):
+def test_rlimit_nproc_as_unused_uid(procinit, public_dir, tag):
     write_procfile(public_dir, "web: echo up; exec sleep 1000")
-    p = procinit("-m", "web=8", "-t", "1", cwd=public_dir, preexec=relutil.run_as_nobody(nproc=10))
+    p = procinit("-m", "web=8", "-t", "1", cwd=public_dir, preexec=relutil.run_as_unused_uid(nproc=10))
     rc = p.wait()
     lines = p.lines()
     assert rc == 126, p.dump()
     failed = assert_stopped_after_start_failures(lines, EAGAIN)
-    print(f"\n[fault] RLIMIT_NPROC=10 as nobody, -m web=8: {8 - failed} started, {failed} could not start, "
+    print(f"\n[fault] RLIMIT_NPROC=10 as an unused uid, -m web=8: {8 - failed} started, {failed} could not start, "
           f"exit {rc}")
     assert p.stderr == ""
     assert tagged_pids(tag) == []
@@ -222,7 +222,7 @@ def test_rlimit_nproc_tiny(public_dir, tag, mode, nproc):
     args = ["-m", "web=2", "-t", "1"] if mode == "procfile" else ["--", "sh", "-c", "echo ran; exit 3"]
     try:
         r = subprocess.run([BIN] + args, cwd=str(public_dir), env=clean_env(None, tag), capture_output=True,
-                           text=True, timeout=DEADLINE, preexec_fn=relutil.run_as_nobody(nproc=nproc),
+                           text=True, timeout=DEADLINE, preexec_fn=relutil.run_as_unused_uid(nproc=nproc),
                            start_new_session=True)
     except subprocess.TimeoutExpired:
         pytest.fail(f"procinit hung with RLIMIT_NPROC={nproc}")
@@ -312,13 +312,13 @@ def test_working_folder_unusable_at_spawn(procinit, public_dir, tag):
     instance 'could not start: chdir: ...' and counts as 126; nothing is left running."""
     locked = public_dir / "locked"
     locked.mkdir()
-    locked.chmod(0o700)  # root's: nobody may not search it
+    locked.chmod(0o700)  # root's: the children's uid may not search it
     write_procfile(public_dir, """
         web: echo never; exec sleep 1000
         worker: echo never; exec sleep 1000
     """)
     p = procinit("-d", locked, "-f", public_dir / "Procfile", "-t", "1", cwd=public_dir,
-                 preexec=relutil.run_as_nobody())
+                 preexec=relutil.run_as_unused_uid())
     rc = p.wait()
     lines = p.lines()
     print(f"\n[fault] unusable working folder: exit {rc}")

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-# Line integrity under concurrent heavy writers, partial lines (100 ms flush,
-# last bytes before the exit line), 64 KiB pieces, bytes passed untouched,
-# stderr merged into the same stream.
+# Line integrity under concurrent heavy writers, partial lines (shown after
+# 100 ms without a byte, at the latest 1 s after their first byte; last bytes
+# before the exit line), 64 KiB pieces, bytes passed untouched, stderr merged
+# into the same stream.
 
 import re
 import signal
@@ -66,6 +67,33 @@ def test_bytes_within_quiet_period_join(procinit, tmp_path):
     p = procinit()
     assert p.wait() == 0, p.dump()
     assert [ln for ln in p.lines() if ln.startswith("j.1")] == ["j.1    | abcdef"]
+
+
+def test_slowly_typed_line_stays_one_line(procinit, tmp_path):
+    """Every byte restarts the 100 ms quiet period: ten bytes 20 ms apart (200 ms in
+    all, twice the quiet period) and the newline make one line."""
+    write_procfile(tmp_path, f"s: {PYTHON} {HELPERS}/dribble.py 10 0.02 END")
+    p = procinit()
+    assert p.wait() == 0, p.dump()
+    body = [ln for ln in p.lines() if ln.startswith("s.1")]
+    print(f"\n[lines] 10 bytes 20 ms apart, then END: {len(body)} line(s) {body}")
+    assert body == ["s.1    | xxxxxxxxxxEND"], p.dump()
+
+
+def test_dribble_shown_at_least_once_a_second(procinit, tmp_path):
+    """A byte every 50 ms for 3 s never leaves 100 ms of quiet: the 1 s cap from the
+    first byte of the line shows it in pieces of about 20 bytes."""
+    write_procfile(tmp_path, f"d: {PYTHON} {HELPERS}/dribble.py 60 0.05 END")
+    p = procinit()
+    assert p.wait() == 0, p.dump()
+    body = [ln[len("d.1    | "):] for ln in p.lines() if ln.startswith("d.1")]
+    print(f"\n[lines] a byte every 50 ms for 3 s: {len(body)} lines of {[len(b) for b in body]} bytes")
+    assert "".join(body) == "x" * 60 + "END", p.dump()
+    assert len(body) >= 2, f"3 s of dribble shown as one line: {body}"
+    # 32 bytes are 1.6 s of dribble: the cap plus room for a slow pump
+    assert max(len(b) for b in body) <= 32, body
+    # one piece per 100 ms (the old timer) would make about 30; a late byte may split one more
+    assert len(body) <= 8, body
 
 
 def test_last_partial_line_before_exit_line(procinit, tmp_path):

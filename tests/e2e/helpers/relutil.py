@@ -60,14 +60,41 @@ def slack(binary):
     return 3.0 if sanitizer(binary) else 2.0
 
 
-def run_as_nobody(nproc=None):
-    """A preexec_fn: optionally lower RLIMIT_NPROC, then drop to nobody:nogroup."""
+def unused_uid():
+    """A uid no process runs as and no account names, picked at random from a
+    high range: RLIMIT_NPROC counts the processes of a real uid, so with a shared
+    one (like nobody) anything else running as it takes the test's places."""
+    import pwd
+    import random
+
+    taken = set()
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            uids = proc_status(pid).get("Uid", "")
+            taken.update(int(u) for u in uids.split())
+    rng = random.SystemRandom()
+    for _ in range(100):
+        uid = rng.randrange(1_000_000_000, 2_000_000_000)
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            if uid not in taken:
+                return uid
+    raise RuntimeError("no unused uid found")
+
+
+def run_as_unused_uid(nproc=None):
+    """A preexec_fn: optionally lower RLIMIT_NPROC, then drop to a uid (and the gid
+    of the same number) that nothing else uses. The working folder must be one
+    any user can enter and read."""
     import resource
+
+    uid = unused_uid()  # chosen here, in the parent, before the fork
 
     def pre():
         if nproc is not None:
             resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         os.setgroups([])
-        os.setgid(65534)
-        os.setuid(65534)
+        os.setgid(uid)
+        os.setuid(uid)
     return pre
