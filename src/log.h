@@ -21,7 +21,7 @@ void log_error(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* "procinit: warning: MSG". Something failed; procinit carries on. */
 void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 
-/* "procinit: MSG", no prefix word: what -v asks to hear. */
+/* "procinit: MSG", no prefix word: what -v asks to hear, and reports. */
 void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 
 /* log_error, then exit(STATUS). Only before the first child exists. */

@@ -192,9 +192,9 @@ static void say(const struct drop_report *r)
 		return;
 	if (r->err) {
 		errno = r->err; /* for %m */
-		log_warn("stdout: %m; %lu line%s dropped", r->lines, s);
+		log_info("stdout: %m; %lu line%s dropped", r->lines, s);
 	} else {
-		log_warn("stdout: writing again; %lu line%s dropped in all", r->lines, s);
+		log_info("stdout: writing again; %lu line%s dropped in all", r->lines, s);
 	}
 	errno = saved;
 }

@@ -546,6 +546,7 @@ int supervisor_run(const struct sup_config *cfg)
 	announce(NULL, "exit %d", code);
 	flush = cfg->timeout < 1.0 ? 1.0 : cfg->timeout > 5.0 ? 5.0 : cfg->timeout;
 	announce_flush(mono_add(mono_now(), flush));
+	output_finish(); /* lines a full disk cost since the last report */
 	/* Pumps still running are held by a grandchild's pipe: they die with us. */
 	return code;
 }

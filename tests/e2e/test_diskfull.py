@@ -24,7 +24,7 @@ from conftest import BIN, PYTHON, clean_env, kill_tagged, wait_until, write_proc
 UNSHARE = shutil.which("unshare") or "/usr/bin/unshare"
 LINE = re.compile(r"app\.1  \| line (\d+) (x{60})")
 SYSTEM = re.compile(r"system \| .*")
-DROPPED = re.compile(r"procinit: (?:warning: )?stdout: (.+?); (\d+) lines? dropped( in all)?")
+DROPPED = re.compile(r"procinit: stdout: (.+?); (\d+) lines? dropped( in all)?")
 
 # Writes "line N xxx..." every 10 ms until the file `stop` exists, then exits 3.
 TALKER = """\
@@ -200,4 +200,4 @@ def test_file_too_large_then_truncated_resumes(tmp_path, tag):
     assert rc == 3, (text, err)
     assert all(LINE.fullmatch(ln) or SYSTEM.fullmatch(ln) for ln in lines), text
     assert lines[-2:] == ["system | app.1  exited with code 3", "system | exit 3"], text
-    assert re.match(r"procinit: (warning: )?stdout: File too large; \d+ lines? dropped\n", err.decode())
+    assert re.match(r"procinit: stdout: File too large; \d+ lines? dropped\n", err.decode())
