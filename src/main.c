@@ -346,16 +346,16 @@ int main(int argc, char **argv)
 	case CMD_EXPORT: /* wired by issue 15 */
 		rc = not_implemented(&s);
 		break;
-	case CMD_STATUS: /* wired by issue 13 */
+	case CMD_STATUS:  /* wired by issue 13 */
 	case CMD_RESTART: /* wired by issue 13 */
-	case CMD_STOP: /* wired by issue 13 */
-	case CMD_SCALE: /* wired by issue 13 */
-	case CMD_QUIT: /* wired by issue 13 */
+	case CMD_STOP:    /* wired by issue 13 */
+	case CMD_SCALE:   /* wired by issue 13 */
+	case CMD_QUIT:    /* wired by issue 13 */
 		rc = not_implemented(&s);
 		break;
 	case CMD_POWEROFF: /* wired by issue 12 */
-	case CMD_REBOOT: /* wired by issue 12 */
-	case CMD_HALT: /* wired by issue 12 */
+	case CMD_REBOOT:   /* wired by issue 12 */
+	case CMD_HALT:     /* wired by issue 12 */
 		rc = not_implemented(&s);
 		break;
 	}
