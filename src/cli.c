@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -43,16 +42,25 @@ enum opt_kind {
 struct parse;
 struct cli_option;
 
-typedef int check_fn(const struct cli_option *o, const char *flag, const char *val, char *err,
-		     size_t errlen);
-typedef int parse_fn(struct parse *p, const char *flag, const char *val);
+/* A value's own parser or check; FLAG is how the user spelled the option (or the verb). */
+typedef int value_fn(struct parse *p, const struct cli_option *o, const char *flag, const char *val);
 
 struct cli_option {
-	char short_name; /* 0: long only */
 	const char *long_name;
 	const char *arg; /* the value's name in --help and messages; NULL: takes none */
 	const char *help;
-	unsigned modes; /* the commands it belongs to */
+	const char *env; /* its PROCINIT_* variable, or NULL */
+	union {
+		const char *noun;           /* in messages: "port", "timeout", "level" */
+		const char *const *choices; /* K_CHOICE, NULL-terminated */
+	};
+	value_fn *fn;              /* K_CUSTOM: parses and stores; K_STRING, K_LIST: checks first */
+	int lo, hi;                /* K_NUMBER's range; K_COUNT's variable's range */
+	unsigned short off, off_n; /* where in struct settings; off_n: K_LIST's count */
+	unsigned short modes;      /* the commands it belongs to */
+	char short_name;           /* 0: long only */
+	unsigned char kind;        /* enum opt_kind */
+	signed char value;         /* K_ENUM */
 	/*
 	 * Options older than the control verbs were taken by every Procfile and
 	 * single-command run, meaningful or not; scripts and images pass them
@@ -60,25 +68,18 @@ struct cli_option {
 	 * where they mean nothing.
 	 */
 	bool old;
-	const char *env; /* its PROCINIT_* variable, or NULL */
-	enum opt_kind kind;
-	size_t off, off_n;
-	long lo, hi;                /* K_NUMBER's range; K_COUNT's variable's range */
-	const char *noun;           /* in messages: "port", "timeout", "level" */
-	int value;                  /* K_ENUM */
-	const char *const *choices; /* K_CHOICE, NULL-terminated */
-	check_fn *check;            /* K_STRING, K_LIST: the value's shape */
-	parse_fn *parse;            /* K_CUSTOM */
 };
+
+#define WORDS_ANY 255 /* max_words: no limit */
 
 struct cli_verb {
 	const char *word;
-	enum cli_command cmd;
 	const char *synopsis; /* after the word, in --help */
 	const char *help;
-	size_t min_words, max_words; /* words after the verb (not options) */
-	const char *needs;           /* the message when fewer: "WORD needs NEEDS" */
-	check_fn *check_word;
+	const char *needs; /* the message when fewer: "WORD needs NEEDS" */
+	value_fn *check_word;
+	unsigned char cmd;                  /* enum cli_command */
+	unsigned char min_words, max_words; /* words after the verb (not options) */
 };
 
 struct parse {
@@ -157,41 +158,35 @@ static int parse_long(const char *text, long lo, long hi, long *out)
 }
 
 /* NAME=VALUE with both sides non-empty: --ready NAME=CHECK, --after NAME=DEP. */
-static int check_pair(const struct cli_option *o, const char *flag, const char *val, char *err,
-		      size_t errlen)
+static int check_pair(struct parse *p, const struct cli_option *o, const char *flag, const char *val)
 {
 	const char *eq = strchr(val, '=');
 
 	if (eq && eq != val && eq[1])
 		return 0;
-	snprintf(err, errlen, "%s: expected %s, got '%.32s'", flag, o->arg, val);
-	return 2;
+	return fail(p, "%s: expected %s, got '%.32s'", flag, o->arg, val);
 }
 
-static int check_nonempty(const struct cli_option *o, const char *flag, const char *val, char *err,
-			  size_t errlen)
+static int check_nonempty(struct parse *p, const struct cli_option *o, const char *flag,
+			  const char *val)
 {
-	if (*val)
-		return 0;
-	snprintf(err, errlen, "%s: empty value", flag);
-	return 2;
+	return *val ? 0 : fail(p, "%s: empty value", flag);
 }
 
 /* The socket's path must fit sockaddr_un; "none" turns the socket off. */
-static int check_socket(const struct cli_option *o, const char *flag, const char *val, char *err,
-			size_t errlen)
+static int check_socket(struct parse *p, const struct cli_option *o, const char *flag,
+			const char *val)
 {
 	if (!*val)
-		snprintf(err, errlen, "%s: empty path", flag);
-	else if (strlen(val) > CLI_SOCKET_PATH_MAX)
-		snprintf(err, errlen, "%s: path longer than %d bytes", flag, CLI_SOCKET_PATH_MAX);
-	else
-		return 0;
-	return 2;
+		return fail(p, "%s: empty path", flag);
+	if (strlen(val) > CLI_SOCKET_PATH_MAX)
+		return fail(p, "%s: path longer than %d bytes", flag, CLI_SOCKET_PATH_MAX);
+	return 0;
 }
 
 /* -E: any number of codes; each is kept once, so 256 entries always suffice. */
-static int parse_expect(struct parse *p, const char *flag, const char *val)
+static int parse_expect(struct parse *p, const struct cli_option *o, const char *flag,
+			const char *val)
 {
 	struct settings *s = p->s;
 	long v;
@@ -231,7 +226,8 @@ static const char *unforwardable(int sig)
 	}
 }
 
-static int parse_rewrite(struct parse *p, const char *flag, const char *val)
+static int parse_rewrite(struct parse *p, const struct cli_option *o, const char *flag,
+			 const char *val)
 {
 	const char *colon = strchr(val, ':'), *why;
 	char from_text[32];
@@ -253,7 +249,8 @@ static int parse_rewrite(struct parse *p, const char *flag, const char *val)
 }
 
 /* N/SECONDS: at most N restarts of one instance within SECONDS. */
-static int parse_restart_limit(struct parse *p, const char *flag, const char *val)
+static int parse_restart_limit(struct parse *p, const struct cli_option *o, const char *flag,
+			       const char *val)
 {
 	struct settings *s = p->s;
 	const char *slash = strchr(val, '/');
@@ -270,39 +267,31 @@ static int parse_restart_limit(struct parse *p, const char *flag, const char *va
 }
 
 /* scale NAME=N: N 0..CLI_SCALE_MAX; the messages are -m's. */
-static int check_scale_item(const struct cli_option *o, const char *flag, const char *val,
-			    char *err, size_t errlen)
+static int check_scale_item(struct parse *p, const struct cli_option *o, const char *flag,
+			    const char *val)
 {
 	const char *eq = strchr(val, '=');
 	int nlen = eq ? (int)(eq - val > 32 ? 32 : eq - val) : 0;
 	long n;
 	int e;
 
-	if (!eq || eq == val) {
-		snprintf(err, errlen, "%s: expected NAME=N, got '%.32s'", flag, val);
-		return 2;
-	}
-	if (!eq[1]) {
-		snprintf(err, errlen, "%s: missing count for '%.*s'", flag, nlen, val);
-		return 2;
-	}
+	if (!eq || eq == val)
+		return fail(p, "%s: expected NAME=N, got '%.32s'", flag, val);
+	if (!eq[1])
+		return fail(p, "%s: missing count for '%.*s'", flag, nlen, val);
 	e = parse_long(eq + 1, 0, CLI_SCALE_MAX, &n);
 	if (e == ERANGE)
-		snprintf(err, errlen, "%s: count %.32s for '%.*s' out of range 0..%d", flag, eq + 1,
-			 nlen, val, CLI_SCALE_MAX);
-	else if (e)
-		snprintf(err, errlen, "%s: invalid count '%.32s' for '%.*s'", flag, eq + 1, nlen,
-			 val);
-	return e ? 2 : 0;
+		return fail(p, "%s: count %.32s for '%.*s' out of range 0..%d", flag, eq + 1, nlen,
+			    val, CLI_SCALE_MAX);
+	if (e)
+		return fail(p, "%s: invalid count '%.32s' for '%.*s'", flag, eq + 1, nlen, val);
+	return 0;
 }
 
-static int check_process_word(const struct cli_option *o, const char *flag, const char *val,
-			      char *err, size_t errlen)
+static int check_process_word(struct parse *p, const struct cli_option *o, const char *flag,
+			      const char *val)
 {
-	if (*val)
-		return 0;
-	snprintf(err, errlen, "%s: empty process name", flag);
-	return 2;
+	return *val ? 0 : fail(p, "%s: empty process name", flag);
 }
 
 /* ---------------------------------------------------------------- the tables */
@@ -381,7 +370,7 @@ static const struct cli_option options[] = {
 	{ .long_name = "restart-limit", .arg = "N/SECS",
 	  .help = "at most N restarts within SECS (default 10/60)",
 	  .modes = M_PROCFILE | M_EXPORT, .old = true,
-	  .kind = K_CUSTOM, .parse = parse_restart_limit },
+	  .kind = K_CUSTOM, .fn = parse_restart_limit },
 	{ .long_name = "stop-signal", .arg = "NAME=SIG",
 	  .help = "signal NAME gets at shutdown instead of SIGTERM",
 	  .modes = M_PROCFILE | M_EXPORT, .old = true,
@@ -393,11 +382,11 @@ static const struct cli_option options[] = {
 	{ .long_name = "ready", .arg = "NAME=CHECK",
 	  .help = "ready when CHECK passes: tcp, http, log, exec, notify, exit",
 	  .modes = M_PROCFILE | M_EXPORT,
-	  LIST(ready, n_ready), .check = check_pair },
+	  LIST(ready, n_ready), .fn = check_pair },
 	{ .long_name = "after", .arg = "NAME=DEP",
 	  .help = "start NAME once every DEP is ready, stop it before them",
 	  .modes = M_PROCFILE | M_EXPORT,
-	  LIST(after, n_after), .check = check_pair },
+	  LIST(after, n_after), .fn = check_pair },
 	{ .long_name = "ready-timeout", .arg = "SECONDS",
 	  .help = "not ready by then counts as exit 1 (default: 60)",
 	  .modes = M_PROCFILE | M_EXPORT,
@@ -405,12 +394,12 @@ static const struct cli_option options[] = {
 	{ .long_name = "socket", .arg = "PATH|none",
 	  .help = "control socket (default: ROOT/.procinit.sock)",
 	  .modes = M_PROCFILE | M_CONTROL, .env = "PROCINIT_SOCKET",
-	  .kind = K_STRING, .off = OFF(socket), .check = check_socket },
+	  .kind = K_STRING, .off = OFF(socket), .fn = check_socket },
 	/* Single-command mode. */
 	{ .short_name = 'E', .long_name = "expect-exit", .arg = "N",
 	  .help = "exit code N (0..255) counts as 0; repeatable",
 	  .modes = M_SINGLE, .old = true,
-	  .kind = K_CUSTOM, .parse = parse_expect },
+	  .kind = K_CUSTOM, .fn = parse_expect },
 	{ .short_name = 'g', .long_name = "pgroup",
 	  .help = "signal the command's whole process group",
 	  .modes = M_SINGLE, .old = true, .env = "PROCINIT_PGROUP",
@@ -418,7 +407,7 @@ static const struct cli_option options[] = {
 	{ .short_name = 'r', .long_name = "rewrite", .arg = "FROM:TO",
 	  .help = "forward signal FROM as TO (0: drop); repeatable",
 	  .modes = M_SINGLE, .old = true,
-	  .kind = K_CUSTOM, .parse = parse_rewrite },
+	  .kind = K_CUSTOM, .fn = parse_rewrite },
 	{ .short_name = 'v', .long_name = "verbose",
 	  .help = "log reaped pids; twice: signals too",
 	  .modes = M_SINGLE, .old = true, .env = "PROCINIT_VERBOSITY",
@@ -427,19 +416,19 @@ static const struct cli_option options[] = {
 	{ .long_name = "app", .arg = "NAME",
 	  .help = "application name (default: the root folder's name)",
 	  .modes = M_EXPORT,
-	  .kind = K_STRING, .off = OFF(app_name), .check = check_nonempty },
+	  .kind = K_STRING, .off = OFF(app_name), .fn = check_nonempty },
 	{ .long_name = "user", .arg = "USER",
 	  .help = "run the processes as USER",
 	  .modes = M_EXPORT,
-	  .kind = K_STRING, .off = OFF(user), .check = check_nonempty },
+	  .kind = K_STRING, .off = OFF(user), .fn = check_nonempty },
 	{ .long_name = "log", .arg = "DIR",
 	  .help = "log folder, for the formats that write logs",
 	  .modes = M_EXPORT,
-	  .kind = K_STRING, .off = OFF(log_dir), .check = check_nonempty },
+	  .kind = K_STRING, .off = OFF(log_dir), .fn = check_nonempty },
 	{ .long_name = "image", .arg = "IMAGE",
 	  .help = "container image (compose, kubernetes)",
 	  .modes = M_EXPORT,
-	  .kind = K_STRING, .off = OFF(image), .check = check_nonempty },
+	  .kind = K_STRING, .off = OFF(image), .fn = check_nonempty },
 	{ .long_name = "force",
 	  .help = "overwrite files that export did not write",
 	  .modes = M_EXPORT,
@@ -468,7 +457,8 @@ _Static_assert(CLI_MAX_ENV_ARGS == CLI_MAX_LIST, "-e is a K_LIST of CLI_MAX_LIST
 _Static_assert(sizeof(enum cli_command) == sizeof(int) && sizeof(enum cli_color) == sizeof(int) &&
 		       sizeof(enum cli_on_exit) == sizeof(int),
 	       "K_ENUM and K_CHOICE store an int");
-_Static_assert(CMD_HALT < 32, "a command is one bit of an unsigned");
+_Static_assert(CMD_HALT < 16, "a command is one bit of modes");
+_Static_assert(sizeof(struct settings) <= 65535, "off and off_n are unsigned short");
 
 #define WORDS(min, max, what) .min_words = min, .max_words = max, .needs = what
 
@@ -476,7 +466,7 @@ _Static_assert(CMD_HALT < 32, "a command is one bit of an unsigned");
 static const struct cli_verb verbs[] = {
 	{ .word = "start", .cmd = CMD_START, .synopsis = "[PROCESS...]",
 	  .help = "run the Procfile: every type, or those named",
-	  WORDS(0, SIZE_MAX, NULL) },
+	  WORDS(0, WORDS_ANY, NULL) },
 	{ .word = "run", .cmd = CMD_RUN, .synopsis = "PROCESS|COMMAND [ARG...]",
 	  .help = "one command with the app's environment" },
 	{ .word = "check", .cmd = CMD_CHECK, .synopsis = "",
@@ -490,13 +480,13 @@ static const struct cli_verb verbs[] = {
 	  .help = "every process's state (exit 0: all running)" },
 	{ .word = "restart", .cmd = CMD_RESTART, .synopsis = "NAME|NAME.N...",
 	  .help = "restart these; the others keep running",
-	  WORDS(1, SIZE_MAX, "a process name"), .check_word = check_process_word },
+	  WORDS(1, WORDS_ANY, "a process name"), .check_word = check_process_word },
 	{ .word = "stop", .cmd = CMD_STOP, .synopsis = "NAME|NAME.N...",
 	  .help = "stop these and leave them stopped",
-	  WORDS(1, SIZE_MAX, "a process name"), .check_word = check_process_word },
+	  WORDS(1, WORDS_ANY, "a process name"), .check_word = check_process_word },
 	{ .word = "scale", .cmd = CMD_SCALE, .synopsis = "NAME=N...",
 	  .help = "run N instances of type NAME (0..10000)",
-	  WORDS(1, SIZE_MAX, "NAME=N"), .check_word = check_scale_item },
+	  WORDS(1, WORDS_ANY, "NAME=N"), .check_word = check_scale_item },
 	{ .word = "quit", .cmd = CMD_QUIT, .synopsis = "",
 	  .help = "stop everything, as SIGTERM does" },
 	{ .word = "poweroff", .cmd = CMD_POWEROFF, .synopsis = "",
@@ -566,7 +556,7 @@ static int store(struct parse *p, const struct cli_option *o, const char *flag, 
 	long n;
 	int e;
 
-	if (o->check && o->check(o, flag, val, p->err, p->errlen))
+	if (o->fn && o->kind != K_CUSTOM && o->fn(p, o, flag, val))
 		return 2;
 	switch (o->kind) {
 	case K_FLAG:
@@ -592,7 +582,7 @@ static int store(struct parse *p, const struct cli_option *o, const char *flag, 
 	case K_NUMBER:
 		e = parse_long(val, o->lo, o->hi, &n);
 		if (e == ERANGE)
-			return fail(p, "%s: %s %.32s out of range %ld..%ld", flag, o->noun, val,
+			return fail(p, "%s: %s %.32s out of range %d..%d", flag, o->noun, val,
 				    o->lo, o->hi);
 		if (e)
 			return fail(p, "%s: invalid %s '%.32s'", flag, o->noun, val);
@@ -616,7 +606,7 @@ static int store(struct parse *p, const struct cli_option *o, const char *flag, 
 	case K_CHOICE:
 		return store_choice(p, o, flag, val);
 	case K_CUSTOM:
-		return o->parse(p, flag, val);
+		return o->fn(p, o, flag, val);
 	}
 	return 0;
 }
@@ -637,8 +627,8 @@ static int store_env(struct parse *p, const struct cli_option *o, const char *va
 		return 0;
 	case K_COUNT:
 		if (parse_long(val, o->lo, o->hi, &n))
-			return fail(p, "%s: invalid %s '%.32s' (%ld..%ld)", var, o->noun, val,
-				    o->lo, o->hi);
+			return fail(p, "%s: invalid %s '%.32s' (%d..%d)", var, o->noun, val, o->lo,
+				    o->hi);
 		*(int *)field(s, o->off) = (int)n;
 		return 0;
 	case K_SECONDS:
@@ -818,10 +808,10 @@ static int finish_words(struct parse *p, const struct cli_verb *v)
 
 	if (s->n_names < v->min_words)
 		return fail(p, "%s needs %s", v->word, v->needs);
-	if (s->n_names > v->max_words)
+	if (v->max_words != WORDS_ANY && s->n_names > v->max_words)
 		return fail(p, "unexpected argument '%.64s'", s->names[v->max_words]);
 	for (size_t k = 0; k < s->n_names && v->check_word; k++)
-		if (v->check_word(NULL, v->word, s->names[k], p->err, p->errlen))
+		if (v->check_word(p, NULL, v->word, s->names[k]))
 			return 2;
 	if (s->cmd == CMD_EXPORT) {
 		s->export_format = s->names[0];
@@ -1074,7 +1064,7 @@ static void help_env(FILE *out, int width)
 		if (o->kind == K_FLAG)
 			fprintf(out, "  %-*s as %s when not 0, false or no\n", width, o->env, flag);
 		else if (o->kind == K_COUNT)
-			fprintf(out, "  %-*s as that many %s (%ld..%ld)\n", width, o->env, flag,
+			fprintf(out, "  %-*s as that many %s (%d..%d)\n", width, o->env, flag,
 				o->lo, o->hi);
 		else
 			fprintf(out, "  %-*s as %s\n", width, o->env, flag);
