@@ -540,12 +540,11 @@ static int store_choice(struct parse *p, const struct cli_option *o, const char 
 		}
 	}
 	list[0] = '\0';
-	for (int j = 0; j < k && len < sizeof(list); j++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-					!j         ? "" :
-					j == k - 1 ? " or " :
-						     ", ",
-					o->choices[j]);
+	for (int j = 0; j < k && len < sizeof(list); j++) {
+		const char *sep = j == 0 ? "" : j == k - 1 ? " or " : ", ";
+
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", sep, o->choices[j]);
+	}
 	return fail(p, "%s: expected %s, got '%.32s'", flag, list, val);
 }
 
@@ -743,20 +742,33 @@ static bool is_option(const char *a)
 	return a[0] == '-' && a[1] != '\0';
 }
 
-/* What an option belongs to, for "--ready belongs to Procfile mode". */
-static const char *modes_text(unsigned modes)
+/*
+ * What an option belongs to, for "--ready belongs to Procfile mode" and
+ * "-f belongs to Procfile mode and the control verbs". Export reads the
+ * Procfile: it is named only for its own options.
+ */
+static void modes_text(unsigned modes, char *buf, size_t n)
 {
-	if ((modes & M_PROCFILE) && (modes & M_SINGLE))
-		return "Procfile and single-command mode";
+	const char *part[4];
+	size_t np = 0, len = 0;
+
 	if (modes & M_PROCFILE)
-		return "Procfile mode";
+		part[np++] = "Procfile mode";
 	if (modes & M_SINGLE)
-		return "single-command mode";
-	if (modes & M_EXPORT)
-		return "export";
-	if (modes == M(CMD_STATUS))
-		return "status";
-	return "the control verbs";
+		part[np++] = "single-command mode";
+	if ((modes & M_EXPORT) && !(modes & M_PROCFILE))
+		part[np++] = "export";
+	if ((modes & M_CONTROL) == M(CMD_STATUS))
+		part[np++] = "status";
+	else if (modes & M_CONTROL)
+		part[np++] = "the control verbs";
+	buf[0] = '\0';
+	for (size_t k = 0; k < np && len < n; k++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s",
+					k == 0      ? "" :
+					k == np - 1 ? " and " :
+						      ", ",
+					part[k]);
 }
 
 static unsigned accepted(const struct cli_option *o)
@@ -771,12 +783,13 @@ static int check_modes(struct parse *p)
 
 	for (size_t k = 0; k < N_OPTS; k++) {
 		const struct cli_option *o = &options[k];
-		char flag[40];
+		char flag[40], modes[96];
 
 		if (!p->given[k] || (accepted(o) & cmd))
 			continue;
 		spell(o, p->given[k], flag, sizeof(flag));
-		return fail(p, "%s belongs to %s, not to %s", flag, modes_text(o->modes),
+		modes_text(o->modes, modes, sizeof(modes));
+		return fail(p, "%s belongs to %s, not to %s", flag, modes,
 			    p->s->cmd == CMD_EXEC ? "single-command mode" :
 						    cli_command_name(p->s->cmd));
 	}

@@ -339,7 +339,8 @@ static void test_control_verbs(void)
 	CHECK(PARSE("procinit", "-m", "web=2", "status") == 2);
 	CHECK_STREQ(err, "-m belongs to Procfile mode, not to status");
 	CHECK(PARSE("procinit", "restart", "web", "--timeout", "3") == 2);
-	CHECK_STREQ(err, "--timeout belongs to Procfile and single-command mode, not to restart");
+	CHECK_STREQ(err,
+		    "--timeout belongs to Procfile mode and single-command mode, not to restart");
 	CHECK(PARSE("procinit", "-E", "3", "stop", "web") == 2);
 	CHECK_STREQ(err, "-E belongs to single-command mode, not to stop");
 	CHECK(PARSE("procinit", "--json", "scale", "web=1") == 2);
@@ -360,9 +361,15 @@ static void test_power_verbs(void)
 	CHECK(PARSE("procinit", "halt", "now") == 2);
 	CHECK_STREQ(err, "unexpected argument 'now'");
 	CHECK(PARSE("procinit", "-f", "P", "reboot") == 2);
-	CHECK_STREQ(err, "-f belongs to Procfile mode, not to reboot");
+	CHECK_STREQ(err, "-f belongs to Procfile mode and the control verbs, not to reboot");
 	CHECK(PARSE("procinit", "--on-exit", "reboot", "poweroff") == 2);
-	CHECK_STREQ(err, "--on-exit belongs to Procfile and single-command mode, not to poweroff");
+	CHECK_STREQ(err,
+		    "--on-exit belongs to Procfile mode and single-command mode, not to poweroff");
+	CHECK(PARSE("procinit", "--socket", "/s", "halt") == 2);
+	CHECK_STREQ(err, "--socket belongs to Procfile mode and the control verbs, not to halt");
+	CHECK(PARSE("procinit", "-d", "app", "halt") == 2);
+	CHECK_STREQ(err, "-d belongs to Procfile mode, single-command mode and the control verbs, "
+			 "not to halt");
 	CHECK_STREQ(cli_command_name(CMD_POWEROFF), "poweroff");
 	CHECK_STREQ(cli_command_name(CMD_EXEC), "exec");
 	CHECK_STREQ(cli_command_name(CMD_STATUS), "status");
@@ -470,7 +477,9 @@ static void test_on_exit_and_socket(void)
 	path[CLI_SOCKET_PATH_MAX] = '\0';
 	CHECK(PARSE("procinit", "--socket", path, "status") == 0);
 	CHECK(PARSE("procinit", "--socket", "/s", "--", "x") == 2);
-	CHECK_STREQ(err, "--socket belongs to Procfile mode, not to single-command mode");
+	CHECK_STREQ(
+		err,
+		"--socket belongs to Procfile mode and the control verbs, not to single-command mode");
 }
 
 static void test_environment(void)
