@@ -18,21 +18,35 @@ ifeq ($(origin CC),default)
   endif
 endif
 
-CPPFLAGS += -D_GNU_SOURCE -DPROCINIT_VERSION='"$(VERSION)"' -MMD -MP
-# Small by default (-Os, unused sections dropped); the per-line hot path gets -O2 below.
-CFLAGS   ?= -Os -g
+# What the build needs lives in internal variables, so that `make CFLAGS=-O0` or
+# CFLAGS from the environment only change optimisation and debugging, never the
+# language, the warnings or the threading model (make check-flags proves it).
+# WARNINGS is the one warning set of every build: static, host, sanitizers,
+# valgrind and fuzz.
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -Wno-unused-parameter
+REQ_CPPFLAGS := -D_GNU_SOURCE -DPROCINIT_VERSION='"$(VERSION)"'
+REQ_CFLAGS   := -std=c11 -pthread $(WARNINGS)
 # No unwind tables: C needs none, and they are 5% of the binary (-g keeps debuggers happy).
-CFLAGS   += -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
-            -fno-ident -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
-            -Wmissing-prototypes -Wformat=2 -Wvla -Wno-unused-parameter -pthread
+SIZE_CFLAGS  := -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+                -fno-unwind-tables -fno-ident
 # No RELRO: in a static non-PIE musl binary nothing applies it at run time (only the
 # dynamic linker does), and its page alignment padded the file by up to 4 KiB.
-LDFLAGS  += -static -pthread -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro
+REQ_LDFLAGS  := -static -pthread -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro
 
-# Host builds (unit tests, sanitizers) use the system compiler and glibc.
+# Small by default (-Os); the per-line hot path gets -O2 unless CFLAGS was chosen.
+ifeq ($(origin CFLAGS),undefined)
+  CFLAGS     := -Os -g
+  HOT_CFLAGS := -O2
+endif
+
+BUILD_CPPFLAGS = $(REQ_CPPFLAGS) -MMD -MP $(CPPFLAGS)
+BUILD_CFLAGS   = $(REQ_CFLAGS) $(SIZE_CFLAGS) $(CFLAGS)
+BUILD_LDFLAGS  = $(REQ_LDFLAGS) $(LDFLAGS)
+
+# Host builds (unit tests, sanitizers, valgrind) use the system compiler and glibc.
 HOSTCC     ?= gcc
-HOSTCFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wvla -pthread -D_GNU_SOURCE \
-              -DPROCINIT_VERSION='"$(VERSION)"'
+HOSTCFLAGS  = $(REQ_CPPFLAGS) $(REQ_CFLAGS) -O1 -g
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 TSAN_FLAGS := -fsanitize=thread
 
@@ -44,7 +58,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 PYTEST := /usr/bin/python3 -m pytest
 
-.PHONY: all static demo test unit e2e docker-test fuzz valgrind bench asan tsan install uninstall clean deps lint fmt
+.PHONY: all static demo test unit e2e docker-test fuzz valgrind bench asan tsan install uninstall \
+        clean deps lint fmt fmt-check check-flags print-flags
 
 all: build/procinit
 
@@ -54,15 +69,15 @@ Q := $(if $(V),,@)
 build/procinit: $(OBJS)
 	@$(if $(NOTICE),echo "notice: $(NOTICE)",:)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS)
+	$(Q)$(CC) $(BUILD_LDFLAGS) -o $@ $(OBJS)
 
-build/obj/linefmt.o build/obj/pump.o: CFLAGS += -O2
+build/obj/linefmt.o build/obj/pump.o: BUILD_CFLAGS += $(HOT_CFLAGS)
 
 build/obj/%.o: src/%.c | build/obj
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(BUILD_CPPFLAGS) $(BUILD_CFLAGS) -c -o $@ $<
 
-build/obj build/unit build/asan build/tsan:
+build/obj build/unit build/asan build/tsan build/host:
 	mkdir -p $@
 
 static:
@@ -90,6 +105,10 @@ build/asan/procinit: $(SRCS) $(wildcard src/*.h) | build/asan
 build/tsan/procinit: $(SRCS) $(wildcard src/*.h) | build/tsan
 	$(HOSTCC) $(HOSTCFLAGS) $(TSAN_FLAGS) -o $@ $(SRCS)
 
+# A plain glibc build for valgrind (which cannot run sanitized binaries).
+build/host/procinit: $(SRCS) $(wildcard src/*.h) | build/host
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(SRCS)
+
 # libFuzzer harnesses: FUZZ_SECONDS each (short in CI; longer by hand, e.g.
 # make fuzz FUZZ_SECONDS=600). New inputs go to build/fuzz; the seeds and
 # regression inputs in tests/fuzz/corpus are only read. A crash fails.
@@ -100,8 +119,8 @@ FUZZ_SRCS_dotenv := src/dotenv.c src/diag.c
 FUZZ_SRCS_formation := src/formation.c src/diag.c
 FUZZ_SRCS_cli := src/cli.c src/signames.c src/diag.c
 FUZZ_SRCS_linesplit := src/linefmt.c
-FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
-              -fno-sanitize-recover=undefined
+FUZZ_FLAGS = $(REQ_CPPFLAGS) $(REQ_CFLAGS) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=undefined
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) | build/fuzz
 	clang $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS_$*)
@@ -143,8 +162,8 @@ docker-test: build/procinit
 	$(PYTEST) -q tests/docker
 
 # memcheck on representative runs (glibc build): no errors, no leaks.
-valgrind:
-	sh tests/valgrind.sh
+valgrind: build/host/procinit
+	PROCINIT_VALGRIND_BIN=$(CURDIR)/build/host/procinit sh tests/valgrind.sh
 
 asan: build/asan/procinit
 	$(SAN_ENV) PROCINIT_BIN=$(CURDIR)/build/asan/procinit $(PYTEST) -q tests/e2e
@@ -152,9 +171,30 @@ asan: build/asan/procinit
 tsan: build/tsan/procinit
 	$(SAN_ENV) PROCINIT_BIN=$(CURDIR)/build/tsan/procinit $(PYTEST) -q tests/e2e
 
+# The flags a compile and a link would use, for scripts that build on their own.
+print-flags:
+	@echo "CC=$(CC)"
+	@echo "CPPFLAGS=$(BUILD_CPPFLAGS)"
+	@echo "CFLAGS=$(BUILD_CFLAGS)"
+	@echo "LDFLAGS=$(BUILD_LDFLAGS)"
+	@echo "HOSTCC=$(HOSTCC)"
+	@echo "HOSTCFLAGS=$(HOSTCFLAGS)"
+
+# A user's CFLAGS (and LDFLAGS) must not drop what the build needs: dry-run a
+# compile and the link with CFLAGS=-O0 and look for the required flags.
+check-flags:
+	@set -e; cmds=$$($(MAKE) -s -n -B CFLAGS=-O0 LDFLAGS= V=1 build/obj/cli.o build/procinit); \
+	for f in -std=c11 -pthread -Werror -Wall -Wextra -D_GNU_SOURCE -static -O0; do \
+		if ! printf '%s\n' "$$cmds" | grep -q -- " $$f\( \|$$\)"; then \
+			echo "check-flags: $$f missing with CFLAGS=-O0" >&2; exit 1; \
+		fi; \
+	done; \
+	echo "check-flags: CFLAGS=-O0 keeps -std=c11 -pthread -Werror -D_GNU_SOURCE -static"
+
 # deps first, in its own step: the sub-makes then see musl-gcc if it was missing.
 test:
 	@sh tests/deps.sh
+	$(MAKE) check-flags
 	$(MAKE) all unit
 	$(MAKE) fuzz
 	$(MAKE) asan
@@ -175,8 +215,14 @@ lint:
 	shellcheck tests/*.sh .ci/run
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability -D_GNU_SOURCE src
 
+FMT_FILES = $(wildcard src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
+
 fmt:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i $(FMT_FILES)
+
+# Style drift without rewriting anything (.clang-format holds the style).
+fmt-check:
+	clang-format --dry-run --Werror $(FMT_FILES)
 
 clean:
 	rm -rf build

@@ -19,45 +19,14 @@
 #include "announce.h"
 #include "app.h"
 #include "cli.h"
+#include "log.h"
 #include "output.h"
 #include "pty.h"
-#include "log.h"
 #include "runtime.h"
 #include "sigmask.h"
 #include "sigthread.h"
 #include "single.h"
 #include "supervisor.h"
-
-static const char usage[] =
-	"usage: procinit [OPTIONS] [start [PROCESS...]]   run the Procfile (default)\n"
-	"       procinit [OPTIONS] run PROCESS|COMMAND [ARG...]\n"
-	"       procinit [OPTIONS] check\n"
-	"       procinit [OPTIONS] -- COMMAND [ARG...]     a plain init for one command\n"
-	"       procinit --help | --version\n"
-	"\n"
-	"options:\n"
-	"  -f, --procfile FILE        Procfile to use (default: ./Procfile)\n"
-	"  -d, --root DIR             working folder (default: the Procfile's folder)\n"
-	"  -e, --env FILE[,FILE...]   env files (default: ROOT/.env if it exists)\n"
-	"  -m, --formation SPEC       instances, e.g. all=1,web=2,worker=0\n"
-	"  -p, --port N               base port (default: $PORT, else 5000)\n"
-	"  -t, --timeout SECONDS      grace before SIGKILL (default: 5)\n"
-	"      --color, --no-color    force colour on or off\n"
-	"      --timestamp            show HH:MM:SS before each line\n"
-	"  -E, --expect-exit N        (--) exit code N counts as 0; repeatable\n"
-	"  -g, --pgroup               (--) signal the command's whole process group\n"
-	"  -r, --rewrite FROM:TO      (--) forward signal FROM as TO (0: drop)\n"
-	"  -v, --verbose              (--) log reaped pids; twice: signals too\n"
-	"      --pdeathsig SIGNAL     get SIGNAL when procinit's parent dies\n"
-	"  -x, --process 'NAME: CMD'  define a process on the command line; repeatable\n"
-	"      --can-die NAME[,...]   these may exit without stopping the others\n"
-	"      --restart NAME[,...]   restart these (or all) when they exit, with backoff\n"
-	"      --restart-limit N/SECS at most N restarts within SECS (default 10/60)\n"
-	"      --stop-signal NAME=SIG signal NAME gets at shutdown instead of SIGTERM\n"
-	"      --tty                  a pseudo-terminal per child instead of a pipe\n"
-	"  -h, --help                 this help\n"
-	"  -V, --version              print the version\n";
-
 
 static bool env_true(const char *name, bool *value)
 {
@@ -93,46 +62,74 @@ static int do_check(struct app *a)
 	return 0;
 }
 
+/*
+ * run NAME ARGS: the entry under /bin/sh with ARGS as its positional
+ * parameters, plus "$@" at its end unless it already uses them itself
+ * (cli_uses_args), so that `web: exec server "$@"` gets ARGS once.
+ */
+static char *run_script(const char *command)
+{
+	char *cmd;
+
+	if (cli_uses_args(command))
+		return strdup(command);
+	/* "$@" keeps each extra argument one word, unlike foreman's join. */
+	if (asprintf(&cmd, "%s \"$@\"", command) < 0)
+		return NULL;
+	return cmd;
+}
+
+/*
+ * exec failed with ERR (saved at once: the message's write may change errno):
+ * 127 when there is nothing to run, 126 when it cannot be run.
+ */
+static int exec_failed(const char *what, int err, bool searched)
+{
+	if (err == ENOENT && searched)
+		log_error("%s: command not found", what);
+	else
+		log_error("%s: %s", what, strerror(err));
+	return err == ENOENT ? 127 : 126;
+}
+
 static int do_run(const struct settings *s, struct app *a)
 {
 	char **envp = app_run_env(a);
 	long idx = a->have_procfile ? procfile_find(&a->pf, s->run_argv[0]) : -1;
+	int err;
 
 	if (!envp) {
-		fprintf(stderr, "procinit: out of memory\n");
+		log_error("out of memory");
 		return 1;
 	}
 	if (chdir(a->root) < 0) {
-		fprintf(stderr, "procinit: %s: %s\n", a->root, strerror(errno));
+		log_error("%s: %m", a->root);
 		return 2;
 	}
 	environ = envp;
 	if (idx >= 0) {
-		/* "$@" keeps each extra argument one word, unlike foreman's join. */
-		size_t n = s->run_argc + 4;
-		char **argv = calloc(n, sizeof(char *)), *cmd;
+		char **argv = calloc(s->run_argc + 4, sizeof(char *));
+		char *cmd = run_script(a->pf.v[idx].command);
 
-		if (!argv || asprintf(&cmd, "%s \"$@\"", a->pf.v[idx].command) < 0) {
-			fprintf(stderr, "procinit: out of memory\n");
+		if (!argv || !cmd) {
+			log_error("out of memory");
 			return 1;
 		}
 		argv[0] = "sh";
 		argv[1] = "-c";
 		argv[2] = cmd;
+		/* NAME becomes $0, ARGS $1... */
 		for (size_t i = 0; i < s->run_argc; i++)
 			argv[3 + i] = s->run_argv[i];
 		execv("/bin/sh", argv);
-		int err = errno;
-
-		fprintf(stderr, "procinit: /bin/sh: %s\n", strerror(err));
+		err = errno;
 		free(cmd);
 		free(argv);
-		return err == ENOENT ? 127 : 126;
+		return exec_failed("/bin/sh", err, false);
 	}
 	execvp(s->run_argv[0], s->run_argv);
-	fprintf(stderr, "procinit: %s: %s\n", s->run_argv[0],
-		errno == ENOENT ? "command not found" : strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	err = errno;
+	return exec_failed(s->run_argv[0], err, true);
 }
 
 /* What children read on stdin: /dev/null, or an empty pipe where there is no /dev. */
@@ -266,32 +263,18 @@ static int do_exec(const struct settings *s, struct app *a)
 	return single_run(&cfg);
 }
 
-/* PROCINIT_* variables, for Docker users who cannot add flags; flags win. */
-static int apply_environment(struct settings *s)
+/* PROCINIT_* variables reach cli through this; cli itself stays pure. */
+static const char *env_lookup(const char *name, void *ctx)
 {
-	const char *v;
+	(void)ctx;
+	return getenv(name);
+}
 
-	v = getenv("PROCINIT_TIMEOUT");
-	if (v && *v && !s->timeout_set && cli_parse_timeout(v, &s->timeout)) {
-		fprintf(stderr, "procinit: PROCINIT_TIMEOUT: invalid timeout '%.32s' (0..86400)\n", v);
-		return 2;
-	}
-	if (!s->pgroup_set && !env_true("PROCINIT_PGROUP", &s->pgroup))
-		s->pgroup = false;
-	v = getenv("PROCINIT_VERBOSITY");
-	if (v && *v && !s->verbosity_set) {
-		char *end;
-		long n;
-
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (*end || errno || n < 0 || n > 9 || *v < '0' || *v > '9') {
-			fprintf(stderr, "procinit: PROCINIT_VERBOSITY: invalid level '%.32s' (0..9)\n", v);
-			return 2;
-		}
-		s->verbosity = (int)n;
-	}
-	return 0;
+/* The verbs whose behaviour other issues bring; until then they say so. */
+static int not_implemented(const struct settings *s)
+{
+	log_error("%s: not implemented yet", cli_command_name(s->cmd));
+	return 2;
 }
 
 int main(int argc, char **argv)
@@ -304,18 +287,14 @@ int main(int argc, char **argv)
 	/* Before anything else: a signal in the first millisecond must find it blocked. */
 	sigmask_setup();
 	memset(&a, 0, sizeof(a));
-	if (cli_parse(argc, argv, &s, err, sizeof(err))) {
-		fprintf(stderr, "procinit: %s\n", err);
-		rc = 2;
-		goto out;
-	}
-	if (apply_environment(&s)) {
+	if (cli_parse_env(argc, argv, env_lookup, NULL, &s, err, sizeof(err))) {
+		log_error("%s", err);
 		rc = 2;
 		goto out;
 	}
 	switch (s.cmd) {
 	case CMD_HELP:
-		fputs(usage, stdout);
+		cli_help(stdout);
 		break;
 	case CMD_VERSION:
 		printf("procinit %s\n", PROCINIT_VERSION);
@@ -334,7 +313,7 @@ int main(int argc, char **argv)
 			rc = do_run(&s, &a);
 		break;
 	case CMD_EXEC:
-		/* Only named env files: an init must not pick up a stray ./.env. */
+		/* -- or exec. Only named env files: an init must not pick up a stray ./.env. */
 		rc = app_load_env_only(&s, &a);
 		if (!rc)
 			rc = do_exec(&s, &a);
@@ -343,6 +322,21 @@ int main(int argc, char **argv)
 		rc = app_load(&s, &a, true);
 		if (!rc)
 			rc = do_start(&s, &a);
+		break;
+	case CMD_EXPORT: /* wired by issue 15 */
+		rc = not_implemented(&s);
+		break;
+	case CMD_STATUS:  /* wired by issue 13 */
+	case CMD_RESTART: /* wired by issue 13 */
+	case CMD_STOP:    /* wired by issue 13 */
+	case CMD_SCALE:   /* wired by issue 13 */
+	case CMD_QUIT:    /* wired by issue 13 */
+		rc = not_implemented(&s);
+		break;
+	case CMD_POWEROFF: /* wired by issue 12 */
+	case CMD_REBOOT:   /* wired by issue 12 */
+	case CMD_HALT:     /* wired by issue 12 */
+		rc = not_implemented(&s);
 		break;
 	}
 	if (runtime_started) {

@@ -41,7 +41,10 @@ size_t output_prefix(char *dst, const char *name, const char *color, time_t now)
  */
 void output_write(const void *buf, size_t len);
 
-/* Says what no report covered yet. For the end of the run, after the last line. */
+/*
+ * Says what no report covered yet. For the end of the run, after the last
+ * line; never waits (a writer blocked on stdout holds the lock: then nothing).
+ */
 void output_finish(void);
 
 #endif

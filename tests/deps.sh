@@ -19,6 +19,7 @@ need 'command -v unshare' util-linux
 need 'command -v file' file
 need 'command -v pgrep' procps
 need 'command -v clang' clang
+# shellcheck disable=SC2016 # need() evals its first argument: the $(...) is meant for it
 need 'f=$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a) && [ -f "$f" ]' libclang-rt-dev
 
 [ -z "$missing" ] && exit 0

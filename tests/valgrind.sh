@@ -9,13 +9,14 @@
 # "still reachable" and "possibly lost" are allowed: threads that run until
 # the _exit own their buffers, and glibc's thread-local blocks of detached
 # threads show as possibly lost.
-# Usage: sh tests/valgrind.sh   (from the repository root; installs valgrind
-# with apt-get when it is missing and we are root)
+# Usage: make valgrind, or sh tests/valgrind.sh (installs valgrind with apt-get
+# when it is missing and we are root). The binary is the Makefile's plain host
+# build (build/host/procinit, the one warning set and flags of every build);
+# PROCINIT_VALGRIND_BIN names another.
 set -eu
 
 cd "$(dirname "$0")/.."
 OUT=build/valgrind
-VERSION=$(sed -n 's/^VERSION *:= *//p' Makefile)
 
 if ! command -v valgrind >/dev/null 2>&1; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -31,9 +32,11 @@ fi
 
 rm -rf "$OUT"
 mkdir -p "$OUT/app"
-gcc -g -O1 -std=c11 -D_GNU_SOURCE -pthread -DPROCINIT_VERSION="\"$VERSION\"" \
-	-o "$OUT/procinit" src/*.c
-BIN=$(pwd)/$OUT/procinit
+if [ -z "${PROCINIT_VALGRIND_BIN:-}" ]; then
+	make -s build/host/procinit
+	PROCINIT_VALGRIND_BIN=$(pwd)/build/host/procinit
+fi
+BIN=$PROCINIT_VALGRIND_BIN
 
 cat >"$OUT/app/Procfile" <<'EOF'
 web: i=0; while [ $i -lt 200 ]; do echo "web $PS line $i of $GREETING"; i=$((i+1)); done; exec sleep 1000

@@ -2,6 +2,9 @@
 # Command line and file errors: exit 2 and the exact message on stderr; `check`
 # lists every error or the process types; --help, --version, option syntax.
 
+import re
+from pathlib import Path
+
 import pytest
 
 # exits at once, so that a missed error fails fast instead of running
@@ -177,3 +180,85 @@ def test_double_dash_ends_options(procinit, tmp_path):
     p = procinit("-t", "1", "start", "--", "-x")
     assert p.wait() == 3, p.dump()
     assert p.lines()[1:] == ["-x.1   | dash-x", "system | -x.1   exited with code 3", "system | exit 3"]
+
+
+# ---------------------------------------------------------------- the option table
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def help_words(text):
+    return sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", text)) |
+                  set(re.findall(r"PROCINIT_[A-Z]+", text)))
+
+
+def test_help_lists_what_readme_and_man_page_document(run_cli):
+    """--help comes from cli.c's table; README's table and the man page must keep up with it."""
+    r = run_cli("--help")
+    assert r.returncode == 0
+    words = help_words(r.stdout)
+    assert "--ready-timeout" in words and "PROCINIT_SOCKET" in words
+    readme = (REPO / "README.md").read_text()
+    man = (REPO / "procinit.1").read_text().replace("\\-", "-")
+    def missing(doc):
+        return [w for w in words if not re.search(rf"(?<![\w-]){w}(?![\w-])", doc)]
+    assert missing(readme) == []
+    assert missing(man) == []
+    assert max(len(ln) for ln in r.stdout.splitlines()) <= 100
+
+
+@pytest.mark.parametrize("args,message", [
+    (("restart",), "restart needs a process name"),
+    (("stop",), "stop needs a process name"),
+    (("scale", "web=x"), "scale: invalid count 'x' for 'web'"),
+    (("scale", "web=10001"), "scale: count 10001 for 'web' out of range 0..10000"),
+    (("status", "web"), "unexpected argument 'web'"),
+    (("export", "systemd"), "export needs FORMAT and DIR"),
+    (("-m", "web=2", "status"), "-m belongs to Procfile mode, not to status"),
+    (("--image", "app:1"), "--image belongs to export, not to start"),
+    (("--ready", "web=tcp", "--", "touch", "ran"),
+     "--ready belongs to Procfile mode, not to single-command mode"),
+    (("--after", "web=db", "exec", "touch", "ran"),
+     "--after belongs to Procfile mode, not to single-command mode"),
+    (("--ready", "web"), "--ready: expected NAME=CHECK, got 'web'"),
+    (("--ready-timeout", "86401"), "--ready-timeout: timeout 86401 out of range 0..86400"),
+    (("--on-exit", "shutdown", "--", "touch", "ran"),
+     "--on-exit: expected poweroff, reboot or halt, got 'shutdown'"),
+    (("-r", "ABRT:TERM", "--", "touch", "ran"),
+     "-r: cannot rewrite SIGABRT: fault signals are never forwarded"),
+    (("-r", "SEGV:0", "exec", "touch", "ran"),
+     "-r: cannot rewrite SIGSEGV: fault signals are never forwarded"),
+    (("exec",), "exec needs a command"),
+], ids=lambda a: " ".join(a) if isinstance(a, tuple) else None)
+def test_new_usage_errors(run_cli, tmp_path, args, message):
+    write(tmp_path / "Procfile", GOOD)
+    assert_usage_error(run_cli(*args), message)
+    assert not (tmp_path / "ran").exists()
+
+
+def test_exec_is_single_command_mode(run_cli, tmp_path):
+    """`exec COMMAND` is `-- COMMAND`, spelled so a kernel command line can carry it."""
+    r = run_cli("exec", "sh", "-c", "echo \"$0 $1\"; exit 3", "a", "-t")
+    assert (r.returncode, r.stdout, r.stderr) == (3, "a -t\n", "")
+    r = run_cli("-E", "3", "exec", "sh", "-c", "exit 3")
+    assert (r.returncode, r.stderr) == (0, "")
+
+
+def test_expect_exit_takes_every_code(run_cli):
+    """-E accepts any number of codes (tini's test passes all of them)."""
+    codes = [a for n in range(256) for a in ("-E", str(n))]
+    r = run_cli(*codes, "--", "sh", "-c", "exit 200")
+    assert (r.returncode, r.stderr) == (0, "")
+    r = run_cli(*codes[:400], "--", "sh", "-c", "exit 200")  # 0..199
+    assert r.returncode == 200
+
+
+def test_variables_only_where_they_apply(run_cli, tmp_path):
+    """A malformed PROCINIT_* fails the commands that read it, not --help or the others."""
+    write(tmp_path / "Procfile", GOOD)
+    r = run_cli("--help", env={"PROCINIT_TIMEOUT": "bogus"})
+    assert (r.returncode, r.stderr) == (0, "")
+    assert_usage_error(run_cli("check", env={"PROCINIT_TIMEOUT": "bogus"}),
+                       "PROCINIT_TIMEOUT: invalid timeout 'bogus' (0..86400)")
+    assert_usage_error(run_cli("-e", "none.env", "-t", "1", "check", env={"PROCINIT_TIMEOUT": "bogus"}),
+                       "none.env: No such file or directory")

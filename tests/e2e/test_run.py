@@ -1,9 +1,15 @@
 # SPDX-License-Identifier: MIT
 # `procinit run`: the app's environment (env files, no PORT), a Procfile name
-# runs its command with extra arguments in ROOT, exit status passes through,
-# 127 / 126 when the command cannot be run; no prefixes, no supervision lines.
+# runs its command with extra arguments in ROOT (once, also when the entry
+# uses "$@" itself), exit status passes through, 127 / 126 when the command
+# cannot be run (also with stderr closed); no prefixes, no supervision lines.
 
 import os
+import subprocess
+
+import pytest
+
+from conftest import BIN, clean_env
 
 from conftest import write_procfile
 
@@ -88,3 +94,40 @@ def test_run_is_exec_not_supervised(run_cli, tmp_path):
     assert r.returncode == 0
     # sh's parent is the test process (subprocess.run), i.e. no supervisor in between
     assert int(r.stdout.split()[1]) == os.getpid()
+
+
+# An entry that uses its arguments itself gets them once: "$@" is appended only
+# when the command does not already refer to $@, $*, $1..$9 (outside '...').
+@pytest.mark.parametrize("command,args,out", [
+    ('printf "[%s]" "$@"', ["a b", "c"], "[a b][c]"),
+    ('exec printf "[%s]" "$@"', ["x"], "[x]"),
+    ('printf "[%s]" $*', ["a", "b"], "[a][b]"),
+    ('printf "[%s]" "first=$1"', ["x", "y"], "[first=x]"),
+    ('printf "[%s]" "${2:-none}"', ["x"], "[none]"),
+    ("printf '[%s]' '$@'", ["x"], "[$@][x]"),
+    ('printf "[%s]" \\$1', ["x"], "[$1][x]"),
+    ('printf "[%s]" $0', ["x"], "[args][x]"),
+    ('printf "[%s]" fixed', [], "[fixed]"),
+], ids=["dquote-at", "exec-at", "star", "dollar-1", "brace-2", "single-quoted", "escaped",
+        "dollar-0", "no-args"])
+def test_run_entry_gets_its_arguments_once(run_cli, tmp_path, command, args, out):
+    (tmp_path / "Procfile").write_text(f"args: {command}\n")
+    r = run_cli("run", "args", *args)
+    assert (r.returncode, r.stdout, r.stderr) == (0, out, "")
+
+
+def run_stderr_closed(tmp_path, tag, *args):
+    """procinit with file descriptor 2 closed: its message cannot be written."""
+    return subprocess.run(["/bin/sh", "-c", 'exec "$0" "$@" 2>&-', BIN, *args], cwd=str(tmp_path),
+                          env=clean_env(None, tag), stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=30)
+
+
+def test_run_exit_codes_with_stderr_closed(tmp_path, tag):
+    """The status comes from exec's errno, saved before the message is written."""
+    make_app(tmp_path)
+    assert run_stderr_closed(tmp_path, tag, "run", "no-such-command-e2e").returncode == 127
+    script = tmp_path / "noexec.sh"
+    script.write_text("#!/bin/sh\necho should-not-run\n")
+    os.chmod(script, 0o644)
+    assert run_stderr_closed(tmp_path, tag, "run", str(script)).returncode == 126
