@@ -18,6 +18,8 @@ enum opt_id {
 	OPT_COLOR, OPT_NO_COLOR, OPT_TIMESTAMP, OPT_HELP, OPT_VERSION,
 	OPT_EXPECT, OPT_PGROUP, OPT_REWRITE, OPT_VERBOSE, OPT_PDEATHSIG,
 	OPT_PROCESS, OPT_CAN_DIE, OPT_RESTART, OPT_RESTART_LIMIT, OPT_STOP_SIGNAL, OPT_TTY,
+	/* h15-export: minimal, until h11-cli's option table lands */
+	OPT_APP, OPT_USER, OPT_LOG, OPT_IMAGE, OPT_FORCE, OPT_READY,
 };
 
 struct opt {
@@ -50,6 +52,13 @@ static const struct opt opts[] = {
 	{ 0, "restart-limit", true, OPT_RESTART_LIMIT },
 	{ 0, "stop-signal", true, OPT_STOP_SIGNAL },
 	{ 0, "tty", false, OPT_TTY },
+	/* h15-export: minimal, until h11-cli's option table lands */
+	{ 0, "app", true, OPT_APP },
+	{ 0, "user", true, OPT_USER },
+	{ 0, "log", true, OPT_LOG },
+	{ 0, "image", true, OPT_IMAGE },
+	{ 0, "force", false, OPT_FORCE },
+	{ 0, "ready", true, OPT_READY },
 };
 
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -255,6 +264,25 @@ static int apply(struct settings *s, const struct opt *o, const char *flag, cons
 	case OPT_TTY:
 		s->tty = true;
 		break;
+	/* h15-export: minimal, until h11-cli's option table lands */
+	case OPT_APP:
+		s->app_name = val;
+		break;
+	case OPT_USER:
+		s->user = val;
+		break;
+	case OPT_LOG:
+		s->log_dir = val;
+		break;
+	case OPT_IMAGE:
+		s->image = val;
+		break;
+	case OPT_FORCE:
+		s->force = true;
+		break;
+	case OPT_READY:
+		return add_to_list(s->ready, &s->n_ready, flag, val, err, errlen);
+	/* end h15-export */
 	case OPT_PDEATHSIG:
 		s->pdeathsig = sig_parse(val, 0);
 		if (s->pdeathsig < 0) {
@@ -410,6 +438,9 @@ static int parse_args(int argc, char **argv, struct settings *s, char *err, size
 				s->run_argv = argv + i;
 				s->run_argc = (size_t)(argc - i);
 				return 0;
+			} else if (!strcmp(a, "export")) {
+				/* h15-export: minimal, until h11-cli's verb table lands */
+				s->cmd = CMD_EXPORT;
 			} else if (!strcmp(a, "help")) {
 				s->cmd = CMD_HELP;
 				return 0;
@@ -422,11 +453,24 @@ static int parse_args(int argc, char **argv, struct settings *s, char *err, size
 			}
 			continue;
 		}
+		/* h15-export: export FORMAT DIR, minimal, until h11-cli's verb table lands */
+		if (s->cmd == CMD_EXPORT && (!s->export_format || !s->export_dir)) {
+			if (!*a) {
+				snprintf(err, errlen, "export: empty %s", s->export_format ? "DIR" : "FORMAT");
+				return 2;
+			}
+			*(s->export_format ? &s->export_dir : &s->export_format) = argv[i++];
+			continue;
+		}
 		if (s->cmd != CMD_START) {
 			snprintf(err, errlen, "unexpected argument '%.64s'", a);
 			return 2;
 		}
 		s->names[s->n_names++] = argv[i++];
+	}
+	if (s->cmd == CMD_EXPORT && !s->export_dir) {
+		snprintf(err, errlen, "usage: procinit [OPTIONS] export FORMAT DIR");
+		return 2;
 	}
 	return 0;
 }

@@ -19,7 +19,8 @@
 #define CLI_RESTART_MAX 10
 #define CLI_RESTART_WINDOW 60.0
 
-enum cli_command { CMD_START, CMD_RUN, CMD_CHECK, CMD_EXEC, CMD_HELP, CMD_VERSION };
+enum cli_command { CMD_START, CMD_RUN, CMD_CHECK, CMD_EXEC, CMD_HELP, CMD_VERSION,
+		   CMD_EXPORT /* h15-export: minimal, until h11-cli's lands */ };
 enum cli_color { COLOR_AUTO, COLOR_ON, COLOR_OFF };
 
 struct settings {
@@ -56,6 +57,16 @@ struct settings {
 	unsigned restart_max;  /* --restart-limit N/SECONDS */
 	double restart_window;
 	bool tty;              /* --tty: a pseudo-terminal per child */
+	/*
+	 * h15-export: minimal parsing of issue 15's fields, named as in
+	 * coord/PLAN.md, to be replaced by h11-cli's option table.
+	 */
+	const char *export_format, *export_dir; /* export FORMAT DIR */
+	const char *app_name, *user, *log_dir, *image; /* --app --user --log --image */
+	bool force;                             /* --force */
+	const char *ready[CLI_MAX_LIST];        /* --ready NAME=CHECK, as given */
+	size_t n_ready;
+	/* end h15-export */
 	/* Which settings came from flags, so the environment cannot override them. */
 	bool timeout_set, pgroup_set, verbosity_set;
 };

@@ -20,6 +20,7 @@
 #include "app.h"
 #include "cli.h"
 #include "events.h"
+#include "export.h" /* h15-export */
 #include "output.h"
 #include "pty.h"
 #include "reaper.h"
@@ -357,6 +358,9 @@ int main(int argc, char **argv)
 		rc = app_load_env_only(&s, &a);
 		if (!rc)
 			rc = do_exec(&s, &a);
+		break;
+	case CMD_EXPORT: /* h15-export: the one dispatch line */
+		rc = export_main(&s);
 		break;
 	case CMD_START:
 		rc = app_load(&s, &a, true);
