@@ -112,3 +112,33 @@ def test_compose_export_runs(engine, test_image, compose_cli, tmp_path):
         assert took < 5, f"docker-compose down took {took:.1f} s"
     finally:
         compose("down", "-t", "0", timeout=120)
+
+
+def test_readme_example_runs(engine, test_image, compose_cli, tmp_path):
+    """README's worked example: examples/web-and-worker under docker-compose (the test image
+    stands in for the example's, as its commands need only busybox)."""
+    out = tmp_path / "deploy"
+    r = subprocess.run([BIN, "-d", str(REPO / "examples" / "web-and-worker"), "-m", "web=2", "--app", "shop",
+                        "--image", TEST_IMAGE, "export", "compose", str(out)],
+                       capture_output=True, text=True, timeout=60, env={"PATH": os.environ.get("PATH", "")})
+    assert r.returncode == 0, r.stderr
+    (out / "override.yaml").write_text("services:\n  web:\n    network_mode: none\n"
+                                       "  worker:\n    network_mode: none\n")
+    env = dict(engine.env, COMPOSE_PROJECT_NAME=f"pt{uuid.uuid4().hex[:10]}")
+    base = [compose_cli, "-f", str(out / "compose.yaml"), "-f", str(out / "override.yaml")]
+
+    def compose(*args, timeout=180):
+        return subprocess.run(base + list(args), env=env, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL, cwd=out)
+
+    def logs():
+        return compose("logs", "--no-color").stdout
+    try:
+        assert compose("up", "-d").returncode == 0
+        wait_until(lambda: logs().count("hello from shop: web listening on port 8000") >= 2
+                   and "worker took a job from queue jobs (literal ${APP_NAME})" in logs(), msg=logs)
+        t0 = time.monotonic()
+        assert compose("down").returncode == 0
+        assert time.monotonic() - t0 < 5, "down waited for Docker's SIGKILL"
+    finally:
+        compose("down", "-t", "0", timeout=120)
