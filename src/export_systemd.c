@@ -14,6 +14,7 @@
 #include "signames.h"
 
 #define FORMAT "systemd"
+#define LINE_MAX_SYSTEMD (1024 * 1024) /* systemd's LONG_LINE_MAX: longer lines are refused */
 
 /* Reports what a value cannot carry; WHAT completes "... contains ...". */
 static int check(struct export_out *out, enum quote_err e, const char *what)
@@ -23,10 +24,19 @@ static int check(struct export_out *out, enum quote_err e, const char *what)
 	return export_fail(out, "%s %s, which a systemd unit cannot carry", what, quote_strerror(e));
 }
 
+/* Since the line that began at START: refuses one systemd would not read. */
+static int check_line(struct export_out *out, const struct qbuf *b, size_t start, const char *what)
+{
+	if (b->len - start < LINE_MAX_SYSTEMD)
+		return 0;
+	return export_fail(out, "%s is too long for a systemd unit line (1 MiB escaped)", what);
+}
+
 static int service_section(const struct export_model *m, const struct export_proc *p,
 			   unsigned num, struct qbuf *b, struct export_out *out)
 {
 	char what[160], port[16], ps[80];
+	size_t start;
 	int rc = 0;
 
 	qb_printf(b, "[Service]\nType=%s\n", p->ready.kind == READY_NOTIFY ? "notify" : "simple");
@@ -42,9 +52,11 @@ static int service_section(const struct export_model *m, const struct export_pro
 	rc = rc ? rc : check(out, quote_systemd_plain(b, m->root), "the root folder");
 	qb_puts(b, "\n");
 	for (size_t i = 0; i < m->n_env && !rc; i++) {
+		start = b->len;
 		snprintf(what, sizeof(what), "the value of %s", m->env[i].key);
 		qb_puts(b, "Environment=");
 		rc = check(out, quote_systemd_env(b, m->env[i].key, m->env[i].value), what);
+		rc = rc ? rc : check_line(out, b, start, what);
 		qb_puts(b, "\n");
 	}
 	snprintf(port, sizeof(port), "%ld", export_port(m, p, num));
@@ -53,9 +65,12 @@ static int service_section(const struct export_model *m, const struct export_pro
 	quote_systemd_env(b, "PORT", port);
 	qb_puts(b, " ");
 	quote_systemd_env(b, "PS", ps);
-	qb_puts(b, "\nExecStart=/bin/sh -c ");
+	qb_puts(b, "\n");
+	start = b->len;
+	qb_puts(b, "ExecStart=/bin/sh -c ");
 	snprintf(what, sizeof(what), "the command of '%s'", p->name);
 	rc = rc ? rc : check(out, quote_systemd_word(b, p->command), what);
+	rc = rc ? rc : check_line(out, b, start, what);
 	qb_printf(b, "\nSyslogIdentifier=%s-%s-%u\n", m->app, p->name, num);
 	if (m->log_dir) {
 		qb_puts(b, "StandardOutput=append:");

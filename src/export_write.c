@@ -335,17 +335,25 @@ static int mkdir_p(const char *dir)
 	return rc;
 }
 
-int export_write(const char *dir, const char *format, const char *app,
+int export_write(const char *dir_arg, const char *format, const char *app,
 		 const struct export_out *out, bool force)
 {
 	struct manifest old = { 0 }, next = { 0 };
+	char *dir = xstrdup(dir_arg);
+	size_t n = strlen(dir);
 	int dfd, rc;
 
-	if (mkdir_p(dir))
+	while (n > 1 && dir[n - 1] == '/') /* "out/" prints as "out/FILE", not "out//FILE" */
+		dir[--n] = '\0';
+	rc = mkdir_p(dir);
+	if (rc) {
+		free(dir);
 		return 2;
+	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		log_error("%s: %s", dir, strerror(errno));
+		free(dir);
 		return 2;
 	}
 	rc = manifest_read(dfd, dir, &old);
@@ -384,5 +392,6 @@ int export_write(const char *dir, const char *format, const char *app,
 	manifest_free(&old);
 	manifest_free(&next);
 	close(dfd);
+	free(dir);
 	return rc;
 }

@@ -312,7 +312,7 @@ enum quote_err quote_supervisord_word(struct qbuf *b, const char *s)
 			qb_add(b, "'%%'", 4);
 		} else if (c == '\n') {
 			/* The line ends inside "..." and goes on, indented, with a '"'. */
-			qb_add(b, "'\"\n\t\"'", 7);
+			qb_add(b, "'\"\n\t\"'", 6);
 		} else {
 			if ((c == ';' || c == '#') && prev_space)
 				qb_add(b, "''", 2);

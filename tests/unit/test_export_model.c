@@ -117,6 +117,18 @@ static void test_systemd(void)
 	CHECK(export_systemd(&model, &out) == EINVAL);
 	CHECK_STREQ(out.err, "the command of 'worker' is not valid UTF-8, which a systemd unit cannot carry");
 	export_out_free(&out);
+
+	/* systemd refuses unit lines of 1 MiB or more; every '%' doubles. */
+	reset();
+	char *big = malloc(600 * 1024 + 1);
+
+	memset(big, '%', 600 * 1024);
+	big[600 * 1024] = '\0';
+	env[0].value = big;
+	CHECK(export_systemd(&model, &out) == EINVAL);
+	CHECK_STREQ(out.err, "the value of GREETING is too long for a systemd unit line (1 MiB escaped)");
+	export_out_free(&out);
+	free(big);
 }
 
 static void test_supervisord(void)
