@@ -198,7 +198,7 @@ def test_systemd_verify(app_dir, tmp_path):
     svc.write_bytes(svc.read_bytes().replace(b"ExecStart=/bin/sh", b"ExecStart=sh\"", 1))
     r = subprocess.run([tool("systemd-analyze"), "verify", "--man=no", str(svc)], capture_output=True,
                        text=True, timeout=120)
-    assert r.returncode != 0 or "ExecStart" in r.stderr, r.stderr
+    assert r.returncode != 0 and "Unbalanced quoting" in r.stderr, r.stderr
 
 
 def test_systemd_round_trip(app_dir, tmp_path):
