@@ -59,7 +59,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 PYTEST := /usr/bin/python3 -m pytest
 
 .PHONY: all static demo test unit e2e docker-test fuzz valgrind bench asan tsan install uninstall \
-        clean deps lint fmt fmt-check check-flags print-flags
+        clean deps lint fmt fmt-check check-flags print-flags export-test export-golden
 
 all: build/procinit
 
@@ -91,6 +91,9 @@ demo: build/procinit
 # Unit tests: one binary per module, built with ASan+UBSan against glibc.
 # test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
 UNIT_DEPS_cli := src/signames.c
+# h15-export: the generators the model dispatches to, and what they use.
+UNIT_DEPS_export_model := src/quote.c src/formation.c src/signames.c src/export_systemd.c \
+                          src/export_supervisord.c src/export_runit.c src/export_compose.c src/export_k8s.c
 .SECONDEXPANSION:
 build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit
 	$(HOSTCC) $(HOSTCFLAGS) $(ASAN_FLAGS) -Isrc -o $@ $< src/$*.c src/diag.c $(UNIT_DEPS_$*)
@@ -161,6 +164,15 @@ SAN_ENV := PROCINIT_E2E_SCALE=0.25 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
 docker-test: build/procinit
 	$(PYTEST) -q tests/docker
 
+# h15-export: `procinit export` read back by each format's real parser and run by
+# supervisord and runsvdir (tests/export; the compose run is in docker-test).
+export-test: build/procinit
+	$(PYTEST) -q tests/export
+
+# Rewrites tests/export/golden from the current binary: review the diff before committing.
+export-golden: build/procinit
+	PROCINIT_REGOLD=1 $(PYTEST) -q tests/export -k golden
+
 # memcheck on representative runs (glibc build): no errors, no leaks.
 valgrind: build/host/procinit
 	PROCINIT_VALGRIND_BIN=$(CURDIR)/build/host/procinit sh tests/valgrind.sh
@@ -201,6 +213,7 @@ test:
 	$(MAKE) tsan
 	$(MAKE) valgrind
 	$(MAKE) docker-test
+	$(MAKE) export-test
 	$(MAKE) e2e
 
 install: build/procinit

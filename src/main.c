@@ -19,6 +19,7 @@
 #include "announce.h"
 #include "app.h"
 #include "cli.h"
+#include "export.h"
 #include "log.h"
 #include "output.h"
 #include "pty.h"
@@ -323,8 +324,8 @@ int main(int argc, char **argv)
 		if (!rc)
 			rc = do_start(&s, &a);
 		break;
-	case CMD_EXPORT: /* wired by issue 15 */
-		rc = not_implemented(&s);
+	case CMD_EXPORT:
+		rc = export_main(&s);
 		break;
 	case CMD_STATUS:  /* wired by issue 13 */
 	case CMD_RESTART: /* wired by issue 13 */

@@ -21,6 +21,14 @@ need 'command -v pgrep' procps
 need 'command -v clang' clang
 # shellcheck disable=SC2016 # need() evals its first argument: the $(...) is meant for it
 need 'f=$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a) && [ -f "$f" ]' libclang-rt-dev
+# h15-export (tests/export): each exported format's own tools; npm installs the
+# Kubernetes schema validator's pinned packages into build/ from the test itself.
+need 'command -v systemd-analyze && [ -x /lib/systemd/systemd ]' systemd
+need 'command -v setpriv' util-linux
+need '/usr/bin/python3 -c "import supervisor"' supervisor
+need 'command -v runsvdir && command -v chpst && command -v svlogd' runit
+need 'command -v docker-compose && /usr/bin/python3 -c "import yaml"' docker-compose
+need 'command -v node && command -v npm' 'nodejs npm'
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * export: the `procinit export FORMAT DIR` command. Loads the app exactly
+ * as `start` would (same -f -d -e -m -p -t, same checks), turns it into the
+ * export model, runs the format's generator and hands the files to
+ * export_write. Main thread, before any child or thread exists; no locks;
+ * may exit on out-of-memory (x* allocators).
+ */
+#include "export.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "cli.h"
+#include "formation.h"
+#include "log.h"
+
+static bool is_name(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* A login name (POSIX portable characters, not starting with '-') or a numeric uid. */
+static bool is_user(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32 || s[0] == '-')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+/* Which options make sense for which format: the others are usage errors. */
+static int check_options(const struct settings *s, const char *format)
+{
+	bool container = !strcmp(format, "compose") || !strcmp(format, "kubernetes");
+
+	if (s->image && !container) {
+		log_error("export %s: --image is for compose and kubernetes", format);
+		return 2;
+	}
+	if (s->log_dir && container) {
+		log_error("export %s: --log has no meaning here: containers log to their runtime",
+			  format);
+		return 2;
+	}
+	if (s->user && !is_user(s->user)) {
+		log_error("--user: invalid user name '%.64s'", s->user);
+		return 2;
+	}
+	if (s->image && !*s->image) {
+		log_error("--image: empty image name");
+		return 2;
+	}
+	return 0;
+}
+
+/* NAME=CHECK items of --ready onto the types; "all" sets every type. 0 or 2. */
+static int apply_ready(const struct settings *s, const struct app *a, struct export_proc *procs)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < s->n_ready; i++) {
+		const char *item = s->ready[i], *eq = strchr(item, '=');
+		struct export_ready r;
+		char name[PROCFILE_NAME_MAX + 1];
+		long idx;
+
+		if (!eq || (size_t)(eq - item) > PROCFILE_NAME_MAX) {
+			log_error("--ready: expected NAME=CHECK, got '%.64s'", item);
+			rc = 2;
+			continue;
+		}
+		memcpy(name, item, (size_t)(eq - item));
+		name[eq - item] = '\0';
+		idx = procfile_find(&a->pf, name);
+		if (idx < 0 && strcmp(name, "all")) {
+			log_error("--ready: unknown process '%s'", name);
+			rc = 2;
+		} else if (export_ready_parse(eq + 1, &r)) {
+			log_error("--ready: invalid check '%.64s' (tcp[:PORT], http:[PORT]/PATH, "
+				  "log:TEXT, exec:COMMAND, notify, exit)", eq + 1);
+			rc = 2;
+		} else {
+			for (size_t k = 0; k < a->pf.n; k++)
+				if (idx < 0 || (size_t)idx == k)
+					procs[k].ready = r;
+		}
+	}
+	return rc;
+}
+
+/* The types in Procfile order, with counts and ports checked. 0 or 2. */
+static int build_procs(const struct settings *s, const struct app *a, struct export_proc *procs)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < a->pf.n; i++) {
+		struct export_proc *p = &procs[i];
+		long port;
+
+		p->name = a->pf.v[i].name;
+		p->command = a->pf.v[i].command;
+		p->index = i;
+		p->count = formation_count(&a->fm, p->name);
+		p->restart = a->restart[i];
+		p->stop_signal = a->stop_sig[i];
+		/* Containers use instance 1's port even for a type scaled to 0. */
+		for (unsigned n = 1; n <= (p->count ? p->count : 1); n++) {
+			if (formation_port(a->base_port, i, n, &port)) {
+				log_error("port for %s.%u out of range (base port %ld)", p->name, n,
+					  a->base_port);
+				rc = 2;
+				break;
+			}
+		}
+	}
+	return rc | apply_ready(s, a, procs);
+}
+
+/* The env-file variables; PORT and PS are set per instance. */
+static struct export_var *build_env(const struct app *a, size_t *n)
+{
+	struct export_var *v = xcalloc(a->env.n ? a->env.n : 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; i < a->env.n; i++) {
+		const char *k = a->env.v[i].key;
+
+		if (strcmp(k, "PORT") && strcmp(k, "PS")) {
+			v[*n].key = k;
+			v[(*n)++].value = a->env.v[i].value;
+		}
+	}
+	return v;
+}
+
+/* An absolute form of PATH (relative to the current folder), without trailing '/'. */
+static char *absolute(const char *path)
+{
+	char cwd[PATH_MAX], *out;
+	size_t n;
+
+	if (path[0] == '/') {
+		out = xstrdup(path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			log_die(2, "getcwd: %s", strerror(errno));
+		if (asprintf(&out, "%s/%s", strcmp(cwd, "/") ? cwd : "", path) < 0)
+			log_die(1, "out of memory");
+	}
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	return out;
+}
+
+/* --app, or the root folder's name. 0 or 2. */
+static int app_name(const struct settings *s, const char *root, const char **name)
+{
+	const char *base = strrchr(root, '/');
+
+	*name = s->app_name ? s->app_name : (base && base[1] ? base + 1 : root);
+	if (is_name(*name, EXPORT_NAME_MAX))
+		return 0;
+	if (s->app_name)
+		log_error("--app: invalid app name '%.64s' (letters, digits, '-' and '_', at most %d)",
+			  *name, EXPORT_NAME_MAX);
+	else
+		log_error("export: the root folder's name '%.64s' is no app name (letters, digits, "
+			  "'-' and '_'): give --app NAME", *name);
+	return 2;
+}
+
+static int generate_and_write(const struct settings *s, export_gen_fn gen, const char *format,
+			      const struct export_model *m)
+{
+	struct export_out out = { 0 };
+	int err = gen(m, &out), rc = 0;
+
+	for (size_t i = 0; i < out.n_warnings; i++)
+		log_warn("export %s: %s", format, out.warnings[i]);
+	if (err == ENOMEM)
+		log_die(1, "out of memory");
+	if (err) {
+		log_error("export %s: %s", format, out.err);
+		rc = 2;
+	} else {
+		rc = export_write(s->export_dir, format, m->app, &out, s->force);
+	}
+	export_out_free(&out);
+	return rc;
+}
+
+int export_main(const struct settings *s)
+{
+	struct export_model m = { 0 };
+	struct export_proc *procs = NULL;
+	struct export_var *env = NULL;
+	const char *format = NULL;
+	char *root = NULL, *log_dir = NULL;
+	export_gen_fn gen = export_find_format(s->export_format, &format);
+	struct app a;
+	int rc;
+
+	if (!gen) {
+		log_error("export: unknown format '%.32s' (%s)", s->export_format, export_format_list);
+		return 2;
+	}
+	if (check_options(s, format))
+		return 2;
+	rc = app_load(s, &a, true);
+	if (!rc)
+		rc = app_plan(s, &a);
+	if (!rc) {
+		root = realpath(a.root, NULL);
+		if (!root) {
+			log_error("%s: %s", a.root, strerror(errno));
+			rc = 2;
+		}
+	}
+	if (!rc) {
+		procs = xcalloc(a.pf.n, sizeof(*procs));
+		rc = build_procs(s, &a, procs);
+	}
+	if (!rc)
+		rc = app_name(s, root, &m.app);
+	if (!rc) {
+		log_dir = s->log_dir ? absolute(s->log_dir) : NULL;
+		env = build_env(&a, &m.n_env);
+		m.root = root;
+		m.user = s->user;
+		m.log_dir = log_dir;
+		m.image = s->image;
+		m.timeout = s->timeout;
+		m.restart_max = s->restart_max;
+		m.restart_window = s->restart_window;
+		m.base_port = a.base_port;
+		m.procs = procs;
+		m.n_procs = a.pf.n;
+		m.env = env;
+		rc = generate_and_write(s, gen, format, &m);
+	}
+	free(env);
+	free(procs);
+	free(root);
+	free(log_dir);
+	app_free(&a);
+	return rc;
+}
