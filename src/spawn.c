@@ -151,7 +151,7 @@ static const char *env_path(char *const *envp)
 }
 
 /* "sh", (file), ARGV[1...], NULL: built before vfork, filled in by the child. */
-static char **shell_argv(char *const *argv)
+static __attribute__((noinline)) char **shell_argv(char *const *argv)
 {
 	size_t n = 0;
 	char **v;
@@ -165,6 +165,20 @@ static char **shell_argv(char *const *argv)
 	for (size_t i = 1; i < n; i++)
 		v[i + 1] = argv[i];
 	return v;
+}
+
+/*
+ * Its own function with nothing live across the vfork but A: the child runs
+ * on this frame until it execs, and the compiler must not keep anything of
+ * the caller's in registers the child could clobber.
+ */
+static __attribute__((noinline)) pid_t fork_child(const struct child_args *a)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		child_main(a);
+	return pid;
 }
 
 int spawn_child(const struct spawn_req *r, pid_t *pid, struct spawn_failure *fail)
@@ -185,9 +199,7 @@ int spawn_child(const struct spawn_req *r, pid_t *pid, struct spawn_failure *fai
 		return err;
 	}
 	a.status_fd = p[1];
-	*pid = vfork();
-	if (*pid == 0)
-		child_main(&a);
+	*pid = fork_child(&a);
 	if (*pid < 0)
 		err = errno;
 	close(p[1]);
