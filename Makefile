@@ -92,7 +92,7 @@ demo: build/procinit
 # test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
 UNIT_DEPS_cli := src/signames.c
 # h15-export: the generators the model dispatches to, and what they use.
-UNIT_DEPS_export_model := src/quote.c src/formation.c src/signames.c src/export_systemd.c \
+UNIT_DEPS_export_model := src/ready.c src/quote.c src/formation.c src/signames.c src/export_systemd.c \
                           src/export_supervisord.c src/export_runit.c src/export_compose.c src/export_k8s.c
 .SECONDEXPANSION:
 build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit

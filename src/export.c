@@ -79,7 +79,7 @@ static int apply_ready(const struct settings *s, const struct app *a, struct exp
 
 	for (size_t i = 0; i < s->n_ready; i++) {
 		const char *item = s->ready[i], *eq = strchr(item, '=');
-		struct export_ready r;
+		struct ready_check r;
 		char name[PROCFILE_NAME_MAX + 1];
 		long idx;
 
@@ -94,7 +94,7 @@ static int apply_ready(const struct settings *s, const struct app *a, struct exp
 		if (idx < 0 && strcmp(name, "all")) {
 			log_error("--ready: unknown process '%s'", name);
 			rc = 2;
-		} else if (export_ready_parse(eq + 1, &r)) {
+		} else if (ready_parse(eq + 1, &r)) {
 			log_error("--ready: invalid check '%.64s' (tcp[:PORT], http:[PORT]/PATH, "
 				  "log:TEXT, exec:COMMAND, notify, exit)", eq + 1);
 			rc = 2;

@@ -13,22 +13,13 @@
 #include <stddef.h>
 
 #include "quote.h"
+#include "ready.h"
 
 struct settings;
 
 #define EXPORT_ERR_MAX 512
 #define EXPORT_NAME_MAX 63 /* app names, like Procfile names */
 
-/* A --ready CHECK (issue 14), as far as export needs it. */
-enum export_ready_kind {
-	READY_NONE, READY_TCP, READY_HTTP, READY_LOG, READY_EXEC, READY_NOTIFY, READY_EXIT,
-};
-
-struct export_ready {
-	enum export_ready_kind kind;
-	long port;        /* tcp:PORT, http:PORT/PATH; 0: the instance's PORT */
-	const char *text; /* http: the path; log: the text; exec: the command */
-};
 
 /* One Procfile entry. */
 struct export_proc {
@@ -38,7 +29,7 @@ struct export_proc {
 	unsigned count;      /* instances, from the formation (may be 0) */
 	bool restart;        /* --restart */
 	int stop_signal;     /* --stop-signal; SIGTERM by default */
-	struct export_ready ready;
+	struct ready_check ready;
 };
 
 /* An env-file variable (never the inherited environment, never PORT or PS). */
@@ -96,11 +87,7 @@ extern const char export_format_list[];
 
 /* --- helpers the generators share (export_model.c) --- */
 
-/* Parses a --ready CHECK ("tcp", "http:8080/health", ...). 0 or EINVAL. */
-int export_ready_parse(const char *check, struct export_ready *out);
 
-/* "tcp", "http", "log", "exec", "notify", "exit" (or "none"). */
-const char *export_ready_name(enum export_ready_kind kind);
 
 /* The header every generated file starts with, as comment lines beginning with PREFIX. */
 void export_header(struct qbuf *b, const char *prefix, const char *format);

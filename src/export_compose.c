@@ -65,7 +65,7 @@ static int healthcheck(const struct export_proc *p, struct qbuf *b, struct expor
 	if (p->ready.kind != READY_EXEC)
 		return export_warn(out, "--ready %s=%s has no compose counterpart (only exec: does, "
 				   "as a healthcheck); not exported", p->name,
-				   export_ready_name(p->ready.kind));
+				   ready_kind_name(p->ready.kind));
 	snprintf(what, sizeof(what), "the --ready exec: command of '%s'", p->name);
 	qb_puts(b, "    healthcheck:\n      test: [\"CMD\", \"/bin/sh\", \"-c\", ");
 	if (check(out, quote_yaml(b, p->ready.text, true), what))

@@ -87,7 +87,7 @@ static int config_map(const struct export_model *m, const struct names *nm, stru
 static int probe(const struct export_model *m, const struct export_proc *p, struct qbuf *b,
 		 struct export_out *out)
 {
-	const struct export_ready *r = &p->ready;
+	const struct ready_check *r = &p->ready;
 	long port = r->port ? r->port : export_port(m, p, 1);
 	char what[160];
 
@@ -116,7 +116,7 @@ static int probe(const struct export_model *m, const struct export_proc *p, stru
 		return 0;
 	default:
 		return export_warn(out, "--ready %s=%s has no Kubernetes readiness probe (tcp, http "
-				   "and exec do); not exported", p->name, export_ready_name(r->kind));
+				   "and exec do); not exported", p->name, ready_kind_name(r->kind));
 	}
 }
 

@@ -41,69 +41,6 @@ export_gen_fn export_find_format(const char *format, const char **canonical)
 	return NULL;
 }
 
-static int parse_port_prefix(const char *s, long *port, const char **rest)
-{
-	long v = 0;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return EINVAL;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (*p - '0');
-		if (v > 65535)
-			return EINVAL;
-	}
-	if (v < 1)
-		return EINVAL;
-	*port = v;
-	*rest = p;
-	return 0;
-}
-
-int export_ready_parse(const char *check, struct export_ready *out)
-{
-	const char *rest;
-
-	memset(out, 0, sizeof(*out));
-	if (!strcmp(check, "tcp")) {
-		out->kind = READY_TCP;
-	} else if (!strncmp(check, "tcp:", 4)) {
-		out->kind = READY_TCP;
-		if (parse_port_prefix(check + 4, &out->port, &rest) || *rest)
-			return EINVAL;
-	} else if (!strncmp(check, "http:", 5)) {
-		out->kind = READY_HTTP;
-		out->text = check + 5;
-		if (check[5] >= '0' && check[5] <= '9') {
-			if (parse_port_prefix(check + 5, &out->port, &rest) || *rest != '/')
-				return EINVAL;
-			out->text = rest;
-		}
-		if (out->text[0] != '/')
-			return EINVAL;
-	} else if (!strncmp(check, "log:", 4) && check[4]) {
-		out->kind = READY_LOG;
-		out->text = check + 4;
-	} else if (!strncmp(check, "exec:", 5) && check[5]) {
-		out->kind = READY_EXEC;
-		out->text = check + 5;
-	} else if (!strcmp(check, "notify")) {
-		out->kind = READY_NOTIFY;
-	} else if (!strcmp(check, "exit")) {
-		out->kind = READY_EXIT;
-	} else {
-		return EINVAL;
-	}
-	return 0;
-}
-
-const char *export_ready_name(enum export_ready_kind kind)
-{
-	static const char *const names[] = { "none", "tcp", "http", "log", "exec", "notify", "exit" };
-
-	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "none";
-}
-
 void export_header(struct qbuf *b, const char *prefix, const char *format)
 {
 	/* No version, date or host: the same input gives the same bytes. */

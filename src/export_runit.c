@@ -144,7 +144,7 @@ int export_runit(const struct export_model *m, struct export_out *out)
 			rc = service(m, p, n, out);
 		if (!rc && p->count && p->ready.kind != READY_NONE)
 			rc = export_warn(out, "--ready %s=%s has no runit counterpart; not exported",
-					 p->name, export_ready_name(p->ready.kind));
+					 p->name, ready_kind_name(p->ready.kind));
 	}
 	return rc;
 }

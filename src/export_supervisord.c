@@ -103,7 +103,7 @@ int export_supervisord(const struct export_model *m, struct export_out *out)
 		}
 		if (!rc && p->count && p->ready.kind != READY_NONE)
 			rc = export_warn(out, "--ready %s=%s has no supervisord counterpart; not exported",
-					 p->name, export_ready_name(p->ready.kind));
+					 p->name, ready_kind_name(p->ready.kind));
 	}
 	qb_printf(&b, "\n[group:%s]\nprograms=%s\n", m->app, group.p ? group.p : "");
 	if (group.oom)

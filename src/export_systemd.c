@@ -118,7 +118,7 @@ static int warn_ready(const struct export_proc *p, struct export_out *out)
 	if (p->ready.kind == READY_NONE || p->ready.kind == READY_NOTIFY)
 		return 0;
 	return export_warn(out, "--ready %s=%s has no systemd counterpart (only notify does: "
-			   "Type=notify); not exported", p->name, export_ready_name(p->ready.kind));
+			   "Type=notify); not exported", p->name, ready_kind_name(p->ready.kind));
 }
 
 int export_systemd(const struct export_model *m, struct export_out *out)

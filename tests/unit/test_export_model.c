@@ -47,22 +47,22 @@ static bool has(const struct export_out *out, const char *path, const char *text
 
 static void test_helpers(void)
 {
-	struct export_ready r;
+	struct ready_check r;
 	struct qbuf b = { 0 };
 	const char *canon;
 	char label[64], sig[16];
 
-	CHECK(export_ready_parse("tcp", &r) == 0 && r.kind == READY_TCP && r.port == 0);
-	CHECK(export_ready_parse("tcp:8080", &r) == 0 && r.port == 8080);
-	CHECK(export_ready_parse("tcp:70000", &r) == EINVAL);
-	CHECK(export_ready_parse("http:/up", &r) == 0 && r.kind == READY_HTTP && !strcmp(r.text, "/up"));
-	CHECK(export_ready_parse("http:9000/up?x", &r) == 0 && r.port == 9000 &&
+	CHECK(ready_parse("tcp", &r) == 0 && r.kind == READY_TCP && r.port == 0);
+	CHECK(ready_parse("tcp:8080", &r) == 0 && r.port == 8080);
+	CHECK(ready_parse("tcp:70000", &r) == EINVAL);
+	CHECK(ready_parse("http:/up", &r) == 0 && r.kind == READY_HTTP && !strcmp(r.text, "/up"));
+	CHECK(ready_parse("http:9000/up?x", &r) == 0 && r.port == 9000 &&
 	      !strcmp(r.text, "/up?x"));
-	CHECK(export_ready_parse("http:up", &r) == EINVAL);
-	CHECK(export_ready_parse("exec:true", &r) == 0 && r.kind == READY_EXEC);
-	CHECK(export_ready_parse("exec:", &r) == EINVAL);
-	CHECK(export_ready_parse("notify", &r) == 0 && r.kind == READY_NOTIFY);
-	CHECK(export_ready_parse("udp", &r) == EINVAL);
+	CHECK(ready_parse("http:up", &r) == EINVAL);
+	CHECK(ready_parse("exec:true", &r) == 0 && r.kind == READY_EXEC);
+	CHECK(ready_parse("exec:", &r) == EINVAL);
+	CHECK(ready_parse("notify", &r) == 0 && r.kind == READY_NOTIFY);
+	CHECK(ready_parse("udp", &r) == EINVAL);
 
 	export_seconds(&b, 5);
 	qb_puts(&b, " ");
@@ -189,7 +189,7 @@ static void test_compose(void)
 	model.image = "shop:1";
 	procs[0].count = 0;
 	procs[1].stop_signal = SIGINT;
-	procs[1].ready = (struct export_ready){ .kind = READY_EXEC, .text = "test -f $X" };
+	procs[1].ready = (struct ready_check){ .kind = READY_EXEC, .text = "test -f $X" };
 	CHECK(export_compose(&model, &out) == 0 && out.n == 1);
 	CHECK(has(&out, "compose.yaml", "      replicas: 0\n")); /* a type scaled to 0 stays, at 0 */
 	CHECK(has(&out, "compose.yaml", "command: [\"/bin/sh\", \"-c\", \"./server --port \\\"$$PORT\\\"\"]\n"));
@@ -210,7 +210,7 @@ static void test_kubernetes(void)
 	model.image = "shop:1";
 	model.user = "1000";
 	model.timeout = 2.5;
-	procs[0].ready = (struct export_ready){ .kind = READY_HTTP, .text = "/up" };
+	procs[0].ready = (struct ready_check){ .kind = READY_HTTP, .text = "/up" };
 	procs[1].ready.kind = READY_LOG;
 	CHECK(export_kubernetes(&model, &out) == 0 && out.n == 1);
 	CHECK(has(&out, "shop.yaml", "  replicas: 2\n"));
