@@ -428,6 +428,118 @@ static int type_options(const struct settings *s, struct app *a)
 	return rc;
 }
 
+/* --ready NAME=CHECK: "all" first, then each named type over it. */
+static int ready_options(const struct settings *s, struct app *a)
+{
+	int rc = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < s->n_ready; i++) {
+			const char *item = s->ready[i], *eq = strchr(item, '=');
+			struct ready_check c;
+			size_t n = eq ? (size_t)(eq - item) : 0;
+			bool all = n == 3 && !strncmp(item, "all", 3);
+			long idx;
+
+			if (pass != !all)
+				continue;
+			if (!eq || !n) {
+				fprintf(stderr, "procinit: --ready: expected NAME=CHECK, got '%.64s'\n", item);
+				rc = 2;
+				continue;
+			}
+			if (ready_parse(eq + 1, &c)) {
+				fprintf(stderr, "procinit: --ready: invalid check '%.64s' (%s)\n", eq + 1,
+					READY_SYNTAX);
+				rc = 2;
+				continue;
+			}
+			char *name = strndup(item, n);
+
+			idx = name ? procfile_find(&a->pf, name) : -1;
+			if (!all && idx < 0) {
+				fprintf(stderr, "procinit: --ready: unknown process '%.64s'\n",
+					name ? name : item);
+				rc = 2;
+			}
+			free(name);
+			for (size_t k = 0; k < a->pf.n; k++)
+				if (all || (size_t)idx == k)
+					a->ready[k] = c;
+		}
+	}
+	return rc;
+}
+
+/* --after NAME=DEP: one dependency each; unknown names and cycles are errors. */
+static int after_options(const struct settings *s, struct app *a)
+{
+	size_t *cycle, len;
+	int rc = 0;
+
+	for (size_t i = 0; i < s->n_after; i++) {
+		const char *item = s->after[i], *eq = strchr(item, '=');
+		char *name = eq ? strndup(item, (size_t)(eq - item)) : NULL;
+		long idx = name ? procfile_find(&a->pf, name) : -1;
+		long dep = eq ? procfile_find(&a->pf, eq + 1) : -1;
+
+		if (!eq || eq == item || !eq[1]) {
+			fprintf(stderr, "procinit: --after: expected NAME=DEP, got '%.64s'\n", item);
+			rc = 2;
+		} else if (idx < 0 || dep < 0) {
+			fprintf(stderr, "procinit: --after: unknown process '%.64s'\n",
+				idx < 0 ? name : eq + 1);
+			rc = 2;
+		} else {
+			size_t *v = realloc(a->after[idx], (a->n_after[idx] + 1) * sizeof(*v));
+
+			if (!v) {
+				fprintf(stderr, "procinit: out of memory\n");
+				exit(1);
+			}
+			v[a->n_after[idx]++] = (size_t)dep;
+			a->after[idx] = v;
+			a->ordered = true;
+		}
+		free(name);
+	}
+	if (rc || !a->ordered)
+		return rc;
+	cycle = calloc(a->pf.n + 1, sizeof(*cycle));
+	if (!cycle || ready_find_cycle(a->pf.n, (const size_t *const *)a->after, a->n_after,
+				       cycle, &len) < 0) {
+		fprintf(stderr, "procinit: out of memory\n");
+		exit(1);
+	}
+	if (len) {
+		char msg[512] = "";
+
+		for (size_t i = 0; i < len; i++) {
+			size_t at = strlen(msg);
+
+			snprintf(msg + at, sizeof(msg) - at, "%s%s", i ? " -> " : "",
+				 a->pf.v[cycle[i]].name);
+		}
+		fprintf(stderr, "procinit: --after: cycle %s\n", msg);
+		rc = 2;
+	}
+	free(cycle);
+	return rc;
+}
+
+/* --ready and --after, per type. */
+static int order_options(const struct settings *s, struct app *a)
+{
+	a->ready = calloc(a->pf.n ? a->pf.n : 1, sizeof(*a->ready));
+	a->after = calloc(a->pf.n ? a->pf.n : 1, sizeof(*a->after));
+	a->n_after = calloc(a->pf.n ? a->pf.n : 1, sizeof(*a->n_after));
+	if (!a->ready || !a->after || !a->n_after) {
+		fprintf(stderr, "procinit: out of memory\n");
+		return 2;
+	}
+	return ready_options(s, a) | after_options(s, a);
+}
+
 static bool selected(const struct settings *s, const char *name)
 {
 	if (s->n_names == 0)
@@ -510,6 +622,10 @@ static int add_instance(struct app *a, size_t type, unsigned num, char **base, s
 	in->can_die = a->can_die[type];
 	in->restart = a->restart[type];
 	in->stop_signal = a->stop_sig[type];
+	in->type_name = t->name;
+	in->ready = a->ready[type];
+	in->after = a->after[type];
+	in->n_after = a->n_after[type];
 	if (strlen(in->name) > a->name_width)
 		a->name_width = strlen(in->name);
 	return 0;
@@ -530,6 +646,7 @@ int app_plan(const struct settings *s, struct app *a)
 	}
 	rc |= check_formation(s, a);
 	rc |= type_options(s, a);
+	rc |= order_options(s, a);
 	if (rc)
 		return 2;
 	for (size_t i = 0; i < a->pf.n; i++)
@@ -579,5 +696,10 @@ void app_free(struct app *a)
 	free(a->can_die);
 	free(a->restart);
 	free(a->stop_sig);
+	for (size_t i = 0; a->after && i < a->pf.n; i++)
+		free(a->after[i]);
+	free(a->after);
+	free(a->n_after);
+	free(a->ready);
 	memset(a, 0, sizeof(*a));
 }

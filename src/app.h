@@ -14,6 +14,7 @@
 #include "dotenv.h"
 #include "formation.h"
 #include "procfile.h"
+#include "ready.h"
 #include "supervisor.h"
 
 struct app {
@@ -32,6 +33,9 @@ struct app {
 	size_t name_width;
 	bool *can_die, *restart; /* per process type */
 	int *stop_sig;
+	struct ready_check *ready; /* per type: --ready */
+	size_t **after, *n_after;  /* per type: the types it waits for (--after) */
+	bool ordered;              /* some --after was given: stops go in reverse */
 	char **base;            /* the environment every instance shares */
 	size_t base_n, base_owned_from; /* base[base_owned_from..] are ours */
 };

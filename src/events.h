@@ -18,6 +18,9 @@ enum event_kind {
 	EV_NOCHILD, /* gen: waitpid said ECHILD while the spawn generation was gen */
 	EV_DRAINED, /* owner, pump: the pump has written every byte its child wrote */
 	EV_EOF,     /* owner, pump: the pump saw end of file and has ended */
+	EV_READY,   /* owner, ok: a readiness check passed (ok) or ended; from a probe, a
+		     * pump (log:) or the notify socket */
+	EV_STATUS,  /* owner, text (malloc'd, the receiver frees it): a STATUS= notification */
 };
 
 struct pump;
@@ -29,7 +32,10 @@ struct event {
 	int status;
 	unsigned long gen;
 	size_t owner;      /* EV_DRAINED / EV_EOF: the index the pump was started for */
-	struct pump *pump; /* EV_DRAINED / EV_EOF: which run's pump */
+	struct pump *pump; /* EV_DRAINED / EV_EOF / EV_READY from log: which run's pump */
+	struct probe *probe; /* EV_READY from a probe: which one (its last word) */
+	bool ok;
+	char *text;
 };
 
 int events_init(void);

@@ -103,8 +103,28 @@ int instance_build(struct instance *in, const struct instance_spec *spec)
 	return plan_command(in);
 }
 
+int instance_setenv(struct instance *in, const char *key, const char *value)
+{
+	size_t n = 0;
+	char *var, **env;
+
+	while (in->envp[n])
+		n++;
+	env = realloc(in->envp, (n + 2) * sizeof(char *));
+	if (!env)
+		return ENOMEM;
+	in->envp = env;
+	if (asprintf(&var, "%s=%s", key, value) < 0)
+		return ENOMEM;
+	free(in->extra_var); /* one such variable per instance is all procinit sets */
+	in->extra_var = var;
+	env_put(env, &n, var);
+	return 0;
+}
+
 void instance_free(struct instance *in)
 {
+	free(in->extra_var);
 	cmdline_free(&in->cmd);
 	free(in->port_var);
 	free(in->ps_var);

@@ -25,6 +25,9 @@ struct instance_spec {
 /* Fills IN (zeroed by the caller). Returns 0 or ENOMEM. */
 int instance_build(struct instance *in, const struct instance_spec *spec);
 
+/* Sets KEY=VALUE in IN's environment (before its next spawn). 0 or ENOMEM. */
+int instance_setenv(struct instance *in, const char *key, const char *value);
+
 void instance_free(struct instance *in);
 
 #endif

@@ -221,6 +221,8 @@ static int do_start(const struct settings *s, struct app *a)
 	cfg.pid1 = getpid() == 1;
 	cfg.tty = s->tty;
 	cfg.pdeathsig = s->pdeathsig;
+	cfg.ready_timeout = s->ready_timeout;
+	cfg.ordered = a->ordered;
 	cfg.restart_max = s->restart_max;
 	cfg.restart_window = s->restart_window;
 	cfg.stdin_fd = open_stdin_source();

@@ -47,6 +47,8 @@ struct pump {
 	size_t owner; /* reported in EV_DRAINED / EV_EOF */
 	char name[OUTPUT_NAME_MAX];
 	const char *color;
+	const char *ready_text; /* --ready NAME=log:TEXT; NULL: nobody looks */
+	size_t ready_len;
 };
 
 struct pump_state {
@@ -59,6 +61,9 @@ struct pump_state {
 	unsigned full_reads; /* reads that filled IN: the writer is ahead of us */
 	bool partial_armed, released, drain_pending;
 	bool grow_tried, grown; /* grown: holds one of the PUMP_GROW_MAX places */
+	bool ready_seen;        /* the log: TEXT was found */
+	char *tail, *joint;     /* log: the end of the current line; scratch */
+	size_t tail_len;
 };
 
 static atomic_int grown_pipes;
@@ -134,6 +139,71 @@ static void maybe_grow(struct pump_state *s)
 }
 
 /* Reads until the pipe is empty. Returns true at end of file. */
+/*
+ * --ready NAME=log:TEXT: looks for TEXT in what just came, and across the
+ * joint with the end of the line before it (TEXT may be cut in two by the
+ * pipe, or by a partial line already shown), until found once. TAIL keeps
+ * up to LEN-1 bytes of the current line; a newline empties it, so a match
+ * never spans two lines.
+ */
+static bool joint_has(struct pump_state *s, const char *in, size_t n)
+{
+	struct pump *p = s->p;
+	size_t take = n < p->ready_len - 1 ? n : p->ready_len - 1;
+	const char *nl = memchr(in, '\n', take);
+
+	if (nl)
+		take = (size_t)(nl - in);
+	if (!s->tail_len || !take)
+		return false;
+	memcpy(s->joint, s->tail, s->tail_len);
+	memcpy(s->joint + s->tail_len, in, take);
+	return memmem(s->joint, s->tail_len + take, p->ready_text, p->ready_len) != NULL;
+}
+
+static void keep_tail(struct pump_state *s, const char *in, size_t n)
+{
+	size_t keep = s->p->ready_len - 1;
+	const char *nl = memrchr(in, '\n', n);
+
+	if (nl) {
+		s->tail_len = 0;
+		n -= (size_t)(nl + 1 - in);
+		in = nl + 1;
+	}
+	if (n >= keep) {
+		memcpy(s->tail, in + n - keep, keep);
+		s->tail_len = keep;
+		return;
+	}
+	if (s->tail_len + n > keep) {
+		size_t drop = s->tail_len + n - keep;
+
+		memmove(s->tail, s->tail + drop, s->tail_len - drop);
+		s->tail_len -= drop;
+	}
+	memcpy(s->tail + s->tail_len, in, n);
+	s->tail_len += n;
+}
+
+static void look_for_ready(struct pump_state *s, size_t from)
+{
+	struct pump *p = s->p;
+	const char *in = s->ls.in + from;
+	size_t n = s->ls.have - from;
+
+	if (!p->ready_text || s->ready_seen || !s->tail)
+		return;
+	if (joint_has(s, in, n) || memmem(in, n, p->ready_text, p->ready_len)) {
+		struct event ev = { .kind = EV_READY, .owner = p->owner, .pump = p, .ok = true };
+
+		s->ready_seen = true;
+		events_post(&ev);
+		return;
+	}
+	keep_tail(s, in, n);
+}
+
 static bool read_available(struct pump_state *s)
 {
 	for (;;) {
@@ -142,6 +212,7 @@ static bool read_available(struct pump_state *s)
 
 		if (n > 0) {
 			s->ls.have += (size_t)n;
+			look_for_ready(s, s->ls.have - (size_t)n);
 			split_lines(s);
 			if ((size_t)n == want)
 				maybe_grow(s);
@@ -194,6 +265,14 @@ static void pump_thread_main(void *arg)
 	s.ls.in = malloc(PUMP_IN_CAP + LINEFMT_SLACK);
 	s.ls.out = malloc(PUMP_OUT_CAP + LINEFMT_SLACK);
 	s.ls.incap = PUMP_IN_CAP;
+	if (s.p->ready_text) {
+		s.tail = malloc(s.p->ready_len);
+		s.joint = malloc(2 * s.p->ready_len);
+		if (!s.joint) {
+			free(s.tail);
+			s.tail = NULL; /* no memory: the check will time out, not crash */
+		}
+	}
 	s.ls.outcap = PUMP_OUT_CAP;
 	s.ls.prefix = s.prefix;
 	s.ls.write = write_out;
@@ -237,6 +316,8 @@ static void pump_thread_main(void *arg)
 		atomic_fetch_sub(&grown_pipes, 1);
 	free(s.ls.in);
 	free(s.ls.out);
+	free(s.tail);
+	free(s.joint);
 	post(sp, EV_EOF);
 }
 
@@ -272,8 +353,8 @@ static int open_channel(bool tty, int fds[2])
 	return 0;
 }
 
-int pump_open(size_t owner, const char *name, const char *color, bool tty, struct pump **out,
-	      int *write_end, int *pty)
+int pump_open(size_t owner, const char *name, const char *color, bool tty,
+	      const char *ready_text, struct pump **out, int *write_end, int *pty)
 {
 	struct pump *p = calloc(1, sizeof(*p));
 	int fds[2], err;
@@ -294,6 +375,8 @@ int pump_open(size_t owner, const char *name, const char *color, bool tty, struc
 	p->fd = fds[0];
 	p->owner = owner;
 	p->color = color;
+	p->ready_text = ready_text;
+	p->ready_len = ready_text ? strlen(ready_text) : 0;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	/* EV_EOF is its last word; one held open by a grandchild may outlive the run. */
 	err = thread_start(pump_thread_main, p);

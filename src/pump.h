@@ -29,11 +29,13 @@ struct pump;
  * and starts the pump thread that reads it; nothing is read until
  * pump_release. *WRITE_END is what the child writes to (the caller closes
  * it after the spawn). With TTY, *PTY is a second handle on the master for
- * window sizes (else -1). OWNER is reported in its events. Returns 0 or an
- * errno value (then nothing is left open).
+ * window sizes (else -1). OWNER is reported in its events. With READY_TEXT
+ * (--ready log:TEXT; it must outlive the pump) the pump posts EV_READY once
+ * the child's output holds it. Returns 0 or an errno value (then nothing is
+ * left open).
  */
-int pump_open(size_t owner, const char *name, const char *color, bool tty, struct pump **out,
-	      int *write_end, int *pty);
+int pump_open(size_t owner, const char *name, const char *color, bool tty,
+	      const char *ready_text, struct pump **out, int *write_end, int *pty);
 
 /* The child's start line is out: the pump may write its output. Any thread. */
 void pump_release(struct pump *p);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -183,6 +184,13 @@ static void dispatch(const struct event *ev)
 	case EV_EOF:
 		if (rt.m->on_output)
 			rt.m->on_output(ev);
+		break;
+	case EV_READY:
+	case EV_STATUS:
+		if (rt.m->on_ready)
+			rt.m->on_ready(ev);
+		else
+			free(ev->text);
 		break;
 	}
 }

@@ -36,6 +36,7 @@ struct runtime_mode {
 	/* waitpid reported a stop or a continue. */
 	void (*on_job)(pid_t pid, int status);
 	void (*on_output)(const struct event *ev); /* EV_DRAINED, EV_EOF */
+	void (*on_ready)(const struct event *ev);  /* EV_READY, EV_STATUS */
 	/* The event queue is empty: work batched over many events. */
 	void (*on_idle)(void);
 	/* The earliest deadline of the mode (1), or none (0). */

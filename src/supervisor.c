@@ -21,7 +21,10 @@
 #include "clock.h"
 #include "lifecycle.h"
 #include "pty.h"
+#include "notify.h"
 #include "pump.h"
+#include "readiness.h"
+#include "instance.h"
 #include "restart.h"
 #include "runtime.h"
 #include "signames.h"
@@ -41,6 +44,8 @@ struct inst {
 	struct timespec drain_deadline, started;
 	double restart_delay;
 	struct restart_state rs;
+	struct readiness ready;
+	bool waiting_said;     /* "waiting for DEP" is out */
 };
 
 static struct {
@@ -52,10 +57,19 @@ static struct {
 	bool killed;     /* something needed SIGKILL */
 	bool have_first; /* first_status holds the first exit that counts */
 	bool job_stopped; /* children stopped by a ctrl-z of ours */
+	bool starting;   /* start_waiting is under way (it may be reached again) */
+	bool start_again;
 	int first_status;
+	size_t n_types;
+	const char **type_names;            /* per type */
+	size_t **dependents, *n_dependents; /* per type: the types that wait for it */
+	size_t *not_ready, *alive;          /* per type: scratch of start_waiting, stop_in_order */
 } sv;
 
 static void feed(struct inst *p, enum lc_event ev);
+static void start_waiting(void);
+static void begin_stop(void);
+static bool something_running(void);
 
 static int width(void)
 {
@@ -179,7 +193,8 @@ static void spawn_run(struct inst *p)
 	p->report = LC_REPORT_LIVE;
 	p->pump = NULL;
 	err = pump_open(p->idx, p->in->name, output_color_for(p->in->type), sv.cfg->tty,
-			&p->pump, &write_end, &p->pty_fd);
+			p->in->ready.kind == READY_LOG ? p->in->ready.text : NULL, &p->pump,
+			&write_end, &p->pty_fd);
 	if (err) {
 		not_started(p, err);
 		return;
@@ -194,6 +209,7 @@ static void spawn_run(struct inst *p)
 	}
 	runtime_spawned();
 	p->started = mono_now();
+	p->waiting_said = false;
 	if (p->rs.total)
 		announce(p->pump, "%-*s start at pid: %d (restart %u)", width(), p->in->name,
 			 (int)p->pid, p->rs.total);
@@ -201,6 +217,139 @@ static void spawn_run(struct inst *p)
 		announce(p->pump, "%-*s start at pid: %d", width(), p->in->name, (int)p->pid);
 	if (fail.step != SPAWN_RAN)
 		exec_failed(p, &fail);
+	if (readiness_begin(&p->ready, p->started, sv.cfg->ready_timeout))
+		start_waiting(); /* ready at once: its dependents may start */
+}
+
+/*
+ * --ready and --after. An instance waits until every instance of each type
+ * it is --after is ready; a type with no instance in this run holds nobody
+ * up. Readiness is per run: a restarted dependency is not ready again until
+ * its check passes again, but what already started keeps running.
+ */
+static bool deps_ready(const struct inst *p, const char **unmet)
+{
+	for (size_t i = 0; i < p->in->n_after; i++) {
+		if (sv.not_ready[p->in->after[i]]) {
+			*unmet = sv.type_names[p->in->after[i]];
+			return false;
+		}
+	}
+	return true;
+}
+
+static void count_not_ready(void)
+{
+	memset(sv.not_ready, 0, sv.n_types * sizeof(*sv.not_ready));
+	for (size_t i = 0; i < sv.n; i++)
+		if (!sv.v[i].ready.ready)
+			sv.not_ready[sv.v[i].in->type]++;
+}
+
+/* Starts every waiting instance whose dependencies are ready, then says who waits. */
+static void start_waiting(void)
+{
+	const char *unmet;
+
+	if (sv.starting) {
+		sv.start_again = true; /* a start made something ready at once */
+		return;
+	}
+	sv.starting = true;
+	do {
+		sv.start_again = false;
+		count_not_ready();
+		for (size_t i = 0; i < sv.n && !sv.stopping; i++)
+			if (sv.v[i].state == LC_WAITING && deps_ready(&sv.v[i], &unmet))
+				feed(&sv.v[i], LC_START);
+	} while (sv.start_again && !sv.stopping);
+	sv.starting = false;
+	count_not_ready();
+	for (size_t i = 0; i < sv.n && !sv.stopping; i++) {
+		struct inst *p = &sv.v[i];
+
+		if (p->state == LC_WAITING && !p->waiting_said && !deps_ready(p, &unmet)) {
+			p->waiting_said = true;
+			announce(NULL, "%-*s waiting for %s", width(), p->in->name, unmet);
+		}
+	}
+}
+
+static void became_ready(struct inst *p)
+{
+	char how[96];
+
+	readiness_describe(&p->ready, how, sizeof(how));
+	readiness_passed(&p->ready);
+	announce(NULL, "%-*s ready (%s)", width(), p->in->name, how);
+	start_waiting();
+}
+
+/* --ready-timeout passed: it counts as an exit with code 1, and the usual stop follows. */
+static void not_ready_in_time(struct inst *p)
+{
+	readiness_end(&p->ready);
+	announce(NULL, "%-*s not ready after %g s", width(), p->in->name, sv.cfg->ready_timeout);
+	if (sv.stopping)
+		return;
+	if (!sv.have_first) {
+		sv.have_first = true;
+		sv.first_status = 1 << 8;
+	}
+	begin_stop();
+}
+
+/*
+ * With --after a stop goes in reverse: an instance gets its stop signal once
+ * nothing that depends on its type is alive any more.
+ */
+static void stop_in_order(void)
+{
+	memset(sv.alive, 0, sv.n_types * sizeof(*sv.alive));
+	for (size_t i = 0; i < sv.n; i++)
+		if (lc_alive(sv.v[i].state))
+			sv.alive[sv.v[i].in->type]++;
+	for (size_t i = 0; i < sv.n; i++) {
+		struct inst *p = &sv.v[i];
+		size_t t = p->in->type, busy = 0;
+
+		for (size_t k = 0; k < sv.n_dependents[t]; k++)
+			busy += sv.alive[sv.dependents[t][k]];
+		if (!busy)
+			feed(p, LC_STOP);
+	}
+}
+
+/* Per type: names, who depends on whom, scratch. False when out of memory. */
+static bool plan_types(void)
+{
+	for (size_t i = 0; i < sv.n; i++)
+		if (sv.v[i].in->type + 1 > sv.n_types)
+			sv.n_types = sv.v[i].in->type + 1;
+	sv.type_names = calloc(sv.n_types + 1, sizeof(*sv.type_names));
+	sv.dependents = calloc(sv.n_types + 1, sizeof(*sv.dependents));
+	sv.n_dependents = calloc(sv.n_types + 1, sizeof(*sv.n_dependents));
+	sv.not_ready = calloc(sv.n_types + 1, sizeof(*sv.not_ready));
+	sv.alive = calloc(sv.n_types + 1, sizeof(*sv.alive));
+	if (!sv.type_names || !sv.dependents || !sv.n_dependents || !sv.not_ready || !sv.alive)
+		return false;
+	for (size_t i = 0; i < sv.n; i++) {
+		const struct instance *in = sv.v[i].in;
+
+		if (sv.type_names[in->type])
+			continue; /* the type's first instance speaks for it */
+		sv.type_names[in->type] = in->type_name;
+		for (size_t k = 0; k < in->n_after; k++) {
+			size_t dep = in->after[k];
+			size_t *v = realloc(sv.dependents[dep], (sv.n_dependents[dep] + 1) * sizeof(*v));
+
+			if (!v)
+				return false;
+			v[sv.n_dependents[dep]++] = in->type;
+			sv.dependents[dep] = v;
+		}
+	}
+	return true;
 }
 
 /* Running means: it is, or it will be again, or it is on its way out. */
@@ -222,6 +371,10 @@ static void begin_stop(void)
 	sv.stopping = true;
 	if (sv.by_signal)
 		announce(NULL, "sending SIGTERM for children");
+	if (sv.cfg->ordered) {
+		stop_in_order();
+		return;
+	}
 	for (size_t i = 0; i < sv.n; i++)
 		feed(&sv.v[i], LC_STOP);
 }
@@ -253,6 +406,14 @@ static void decide(struct inst *p)
 {
 	if (sv.stopping)
 		return;
+	if (p->in->ready.kind == READY_EXIT && WIFEXITED(p->status) &&
+	    WEXITSTATUS(p->status) == 0 && p->pid > 0) {
+		/* A one-shot task that did its job: ready, and nothing stops. */
+		became_ready(p);
+		if (!something_running())
+			begin_stop();
+		return;
+	}
 	/* A run that could not start at all is not retried: it ends like any first exit. */
 	if (p->in->restart && p->pid > 0 && plan_restart(p)) {
 		feed(p, LC_RESPAWN);
@@ -288,6 +449,8 @@ static void perform(struct inst *p, unsigned a)
 		p->timer = mono_add(now, RUNTIME_KILL_GRACE);
 	if (a & LC_A_TIMER_RESTART)
 		p->timer = mono_add(now, p->restart_delay);
+	if (a & (LC_A_SIGNAL_STOP | LC_A_SIGNAL_KILL | LC_A_OVER))
+		readiness_end(&p->ready);
 	if (a & LC_A_SIGNAL_STOP)
 		send_stop(p);
 	if (a & LC_A_SIGNAL_KILL)
@@ -328,7 +491,15 @@ static struct inst *find_leader(pid_t pid)
 static void on_exit_event(pid_t pid, int status)
 {
 	struct inst *p = find_leader(pid);
+	bool passed;
 
+	for (size_t i = 0; !p && i < sv.n; i++) {
+		if (readiness_check_exited(&sv.v[i].ready, pid, status, &passed)) {
+			if (passed)
+				became_ready(&sv.v[i]);
+			return;
+		}
+	}
 	if (!p)
 		return; /* an orphan, or a member of some group: on_idle looks at the groups */
 	p->status = status;
@@ -359,12 +530,28 @@ static void on_output(const struct event *ev)
 		report_event(p, LC_R_OUTPUT_DONE);
 }
 
+static void on_ready(const struct event *ev)
+{
+	struct inst *p = ev->owner < sv.n ? &sv.v[ev->owner] : NULL;
+
+	if (ev->kind == EV_STATUS) {
+		if (p)
+			announce(NULL, "%s status: %s", p->in->name, ev->text);
+		free(ev->text);
+		return;
+	}
+	if (p && readiness_event(&p->ready, ev, p->pump) && p->state == LC_RUNNING)
+		became_ready(p);
+}
+
 /* Groups that outlived their leader: has the last member gone? */
 static void on_idle(void)
 {
 	for (size_t i = 0; i < sv.n; i++)
 		if (watched(&sv.v[i]) && group_empty(&sv.v[i]))
 			feed(&sv.v[i], LC_GROUP_EMPTY);
+	if (sv.stopping && sv.cfg->ordered)
+		stop_in_order(); /* what waited for its dependents to end may go now */
 }
 
 static bool has_timer(const struct inst *p)
@@ -374,6 +561,7 @@ static bool has_timer(const struct inst *p)
 
 static int next_deadline(struct timespec *when)
 {
+	struct timespec t;
 	int have = 0;
 
 	for (size_t i = 0; i < sv.n; i++) {
@@ -383,6 +571,8 @@ static int next_deadline(struct timespec *when)
 			mono_min(when, &have, p->timer);
 		if (p->report == LC_REPORT_REAPED)
 			mono_min(when, &have, p->drain_deadline);
+		if (readiness_deadline(&p->ready, &t))
+			mono_min(when, &have, t);
 	}
 	return have;
 }
@@ -396,6 +586,8 @@ static void on_deadline(struct timespec now)
 			report_event(p, LC_R_OUTPUT_DONE);
 		if (has_timer(p) && mono_cmp(now, p->timer) >= 0)
 			feed(p, LC_DEADLINE);
+		if (readiness_on_time(&p->ready, now) == READINESS_TIMED_OUT)
+			not_ready_in_time(p);
 	}
 }
 
@@ -502,10 +694,24 @@ static int exit_status(void)
 	return sv.killed ? 137 : 0;
 }
 
+/* --ready NAME=notify: the instance's $NOTIFY_SOCKET, for all its runs. */
+static void open_notify(struct instance *in)
+{
+	char path[128];
+	int err = notify_open((size_t)(in - sv.cfg->inst), path, sizeof(path));
+
+	if (!err)
+		err = instance_setenv(in, "NOTIFY_SOCKET", path);
+	if (err)
+		announce(NULL, "%s: no notify socket (%s): it will not become ready",
+			 in->name, strerror(err));
+}
+
 static const struct runtime_mode procfile_mode = {
 	.on_signal = on_signal,
 	.on_exit = on_exit_event,
 	.on_output = on_output,
+	.on_ready = on_ready,
 	.on_idle = on_idle,
 	.next_deadline = next_deadline,
 	.on_deadline = on_deadline,
@@ -533,14 +739,21 @@ int supervisor_run(const struct sup_config *cfg)
 		p->idx = i;
 		p->pty_fd = -1;
 		p->state = LC_WAITING;
+		readiness_init(&p->ready, p->in, i, cfg->dir);
 		if (p->in->restart && restart_init(&p->rs, cfg->restart_max)) {
 			announce(NULL, "out of memory");
 			return 1;
 		}
+		if (p->in->ready.kind == READY_NOTIFY)
+			open_notify(&cfg->inst[i]);
 	}
-	for (size_t i = 0; i < sv.n && !sv.stopping; i++)
-		feed(&sv.v[i], LC_START);
+	if (!plan_types()) {
+		announce(NULL, "out of memory");
+		return 1;
+	}
+	start_waiting();
 	runtime_run(&procfile_mode);
+	notify_cleanup();
 
 	code = exit_status();
 	announce(NULL, "exit %d", code);

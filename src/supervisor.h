@@ -14,6 +14,7 @@
 
 #include "cmdline.h"
 #include "output.h"
+#include "ready.h"
 
 struct instance {
 	char name[OUTPUT_NAME_MAX]; /* web.1 */
@@ -26,13 +27,18 @@ struct instance {
 	struct cmdline cmd;         /* owns argv (direct) or the script */
 	char *sh_argv[4];           /* "sh", "-c", script */
 	char *port_var, *ps_var;    /* "PORT=5000", "PS=web.1": ours, in envp */
+	char *extra_var;            /* "NOTIFY_SOCKET=...": ours, in envp */
+	const char *type_name;
+	struct ready_check ready;   /* --ready: when it counts as ready */
+	const size_t *after;        /* --after: the types it waits for */
+	size_t n_after;
 	bool can_die;     /* --can-die: its exit stops nothing */
 	bool restart;     /* --restart: started again when it exits on its own */
 	int stop_signal;  /* --stop-signal: what it gets at shutdown (SIGTERM) */
 };
 
 struct sup_config {
-	const struct instance *inst; /* in start order */
+	struct instance *inst;  /* in start order */
 	size_t n;
 	const char *dir;      /* working folder of every child */
 	double timeout;       /* seconds between the stop signal and SIGKILL */
@@ -41,6 +47,8 @@ struct sup_config {
 	bool pid1;
 	bool tty;               /* --tty: a pseudo-terminal per child instead of a pipe */
 	int pdeathsig;          /* --pdeathsig: a graceful stop, whatever the signal */
+	double ready_timeout;   /* --ready-timeout: not ready by then counts as exit 1 */
+	bool ordered;           /* --after given: a stop goes in reverse order */
 	unsigned restart_max;   /* --restart-limit N/SECONDS */
 	double restart_window;
 };
