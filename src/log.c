@@ -16,8 +16,10 @@
 
 #define LOG_LINE_MAX 1024
 
-static void emit(const char *word, const char *fmt, va_list ap, int saved)
+/* One line on stderr: "procinit: " WORD MESSAGE; errno is the caller's throughout. */
+static void emit(const char *word, const char *fmt, va_list ap)
 {
+	int saved = errno;
 	char buf[LOG_LINE_MAX];
 	int n = snprintf(buf, sizeof(buf), "procinit: %s", word);
 	int m;
@@ -30,48 +32,42 @@ static void emit(const char *word, const char *fmt, va_list ap, int saved)
 		m = (int)sizeof(buf) - 2 - n;
 	buf[n + m] = '\n';
 	io_write_all(2, buf, (size_t)(n + m) + 1);
+	errno = saved;
 }
 
 void log_error(const char *fmt, ...)
 {
-	int saved = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit("", fmt, ap, saved);
+	emit("", fmt, ap);
 	va_end(ap);
-	errno = saved;
 }
 
 void log_warn(const char *fmt, ...)
 {
-	int saved = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit("warning: ", fmt, ap, saved);
+	emit("warning: ", fmt, ap);
 	va_end(ap);
-	errno = saved;
 }
 
 void log_info(const char *fmt, ...)
 {
-	int saved = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit("", fmt, ap, saved);
+	emit("", fmt, ap);
 	va_end(ap);
-	errno = saved;
 }
 
 void log_die(int status, const char *fmt, ...)
 {
-	int saved = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit("", fmt, ap, saved);
+	emit("", fmt, ap);
 	va_end(ap);
 	exit(status);
 }
