@@ -684,6 +684,11 @@ void app_free(struct app *a)
 	for (size_t i = 0; i < a->n_inst; i++)
 		instance_free(&a->inst[i]);
 	free(a->inst);
+	for (size_t i = 0; a->after && i < a->pf.n; i++)
+		free(a->after[i]);
+	free(a->after);
+	free(a->n_after);
+	free(a->ready);
 	procfile_free(&a->pf);
 	envlist_free(&a->env);
 	for (size_t i = 0; i < a->n_env_files; i++)
@@ -696,10 +701,6 @@ void app_free(struct app *a)
 	free(a->can_die);
 	free(a->restart);
 	free(a->stop_sig);
-	for (size_t i = 0; a->after && i < a->pf.n; i++)
-		free(a->after[i]);
-	free(a->after);
-	free(a->n_after);
-	free(a->ready);
+
 	memset(a, 0, sizeof(*a));
 }
