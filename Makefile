@@ -76,6 +76,9 @@ demo: build/procinit
 # Unit tests: one binary per module, built with ASan+UBSan against glibc.
 # test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
 UNIT_DEPS_cli := src/signames.c
+UNIT_DEPS_procfile := src/lex.c
+UNIT_DEPS_dotenv := src/lex.c
+UNIT_DEPS_formation := src/lex.c
 .SECONDEXPANSION:
 build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit
 	$(HOSTCC) $(HOSTCFLAGS) $(ASAN_FLAGS) -Isrc -o $@ $< src/$*.c src/diag.c $(UNIT_DEPS_$*)
@@ -95,9 +98,9 @@ build/tsan/procinit: $(SRCS) $(wildcard src/*.h) | build/tsan
 # regression inputs in tests/fuzz/corpus are only read. A crash fails.
 FUZZ_SECONDS ?= 15
 FUZZERS := procfile dotenv formation cli linesplit
-FUZZ_SRCS_procfile := src/procfile.c src/diag.c
-FUZZ_SRCS_dotenv := src/dotenv.c src/diag.c
-FUZZ_SRCS_formation := src/formation.c src/diag.c
+FUZZ_SRCS_procfile := src/procfile.c src/lex.c src/diag.c
+FUZZ_SRCS_dotenv := src/dotenv.c src/lex.c src/diag.c
+FUZZ_SRCS_formation := src/formation.c src/lex.c src/diag.c
 FUZZ_SRCS_cli := src/cli.c src/signames.c src/diag.c
 FUZZ_SRCS_linesplit := src/linefmt.c
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
