@@ -95,16 +95,30 @@ static void test_many_keys(void)
 	char key[16];
 	int i, ok = 1;
 
-	for (i = 0; i < 1000; i++) {
+	for (i = 0; i < 100000; i++) {
 		snprintf(key, sizeof(key), "K%d", i);
 		ok &= envlist_set(&l, key, strlen(key), key) == 0;
 	}
 	CHECK(ok);
-	CHECK(l.n == 1000);
+	CHECK(l.n == 100000);
 	CHECK_STREQ(get(&l, "K0"), "K0");
-	CHECK_STREQ(get(&l, "K999"), "K999");
+	CHECK_STREQ(get(&l, "K99999"), "K99999");
 	CHECK_STREQ(l.v[500].key, "K500");
+	/* Setting again replaces in place: same position, no new entry. */
+	for (i = 0; i < 100000; i += 7) {
+		snprintf(key, sizeof(key), "K%d", i);
+		ok &= envlist_set(&l, key, strlen(key), "again") == 0;
+	}
+	CHECK(ok && l.n == 100000);
+	for (i = 0; i < 100000; i++) {
+		snprintf(key, sizeof(key), "K%d", i);
+		ok &= envlist_find(&l, key, strlen(key)) == &l.v[i];
+		ok &= strcmp(get(&l, key), i % 7 ? key : "again") == 0;
+	}
+	CHECK(ok);
+	CHECK(get(&l, "K100000") == NULL);
 	envlist_free(&l);
+	CHECK(get(&l, "K0") == NULL);
 }
 
 static void test_basic(void)
