@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "lex.h"
 
 #define FORMATION_MAX 10000 /* instances of one type */
 
@@ -20,6 +21,7 @@ struct formation_entry {
 struct formation {
 	struct formation_entry *v;
 	size_t n;
+	struct lex_index index; /* name -> position in v */
 };
 
 /*

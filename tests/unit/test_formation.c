@@ -99,7 +99,7 @@ static void test_good(void)
 
 static void test_count(void)
 {
-	struct formation f, empty = { NULL, 0 };
+	struct formation f, empty = { 0 };
 
 	CHECK(PARSE("all=3,web=2,worker=0", &f, &d) == 0);
 	CHECK(formation_count(&f, "web") == 2);
