@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "io.h"
+#include "log.h"
 #include "signames.h"
 
 extern char **environ;
@@ -34,15 +35,13 @@ static void print_diags(const char *path, const struct diags *d)
 		fprintf(stderr, "procinit: %s: %zu more errors not shown\n", path, d->dropped);
 }
 
-static char *xstrdup(const char *s)
+/* PATH could not be read: ERR from io_read_file/io_read_fd. */
+static void read_failed(const char *path, int err)
 {
-	char *d = strdup(s);
-
-	if (!d) {
-		fprintf(stderr, "procinit: out of memory\n");
-		exit(2);
-	}
-	return d;
+	if (err == EFBIG)
+		log_error("%s: larger than %d MiB", path, IO_READ_MAX >> 20);
+	else
+		log_error("%s: %s", path, strerror(err));
 }
 
 static char *join_path(const char *dir, const char *name)
@@ -103,7 +102,7 @@ static int load_procfile(struct app *a)
 		err = io_read_file(a->procfile_path, &buf, &len);
 	}
 	if (err) {
-		fprintf(stderr, "procinit: %s: %s\n", a->procfile_path, strerror(err));
+		read_failed(a->procfile_path, err);
 		free(d);
 		return 2;
 	}
@@ -138,7 +137,7 @@ static int load_env_file(struct app *a, const char *path)
 	path = files[a->n_env_files++] = xstrdup(path);
 	err = io_read_file(path, &buf, &len);
 	if (err) {
-		fprintf(stderr, "procinit: %s: %s\n", path, strerror(err));
+		read_failed(path, err);
 		free(d);
 		return 2;
 	}
