@@ -92,8 +92,9 @@ bool lex_next_item(const char *s, size_t len, size_t *pos, struct lex_item *item
 /*
  * A name index: a hash table from names to array indices, so "is this name
  * taken" and "where is it" cost O(1) instead of a walk over the array. It
- * does not copy names: each must stay valid and unchanged as long as the
- * index (the arrays that use it own their names). Zero-initialised is empty.
+ * does not copy names: each is a NUL-terminated string that must stay valid
+ * and unchanged as long as the index (the arrays that use it own their
+ * names). Zero-initialised is empty.
  */
 struct lex_slot;
 struct lex_index {
@@ -104,7 +105,10 @@ struct lex_index {
 /* The value KEY (N bytes) was added with, or -1. */
 long lex_index_find(const struct lex_index *ix, const char *key, size_t n);
 
-/* Adds KEY (N bytes, not yet in IX) with value VAL (<= LONG_MAX). 0 or ENOMEM. */
+/*
+ * Adds KEY (strlen(KEY) == N, not yet in IX) with value VAL (below 2^32).
+ * 0 or ENOMEM.
+ */
 int lex_index_add(struct lex_index *ix, const char *key, size_t n, size_t val);
 
 void lex_index_free(struct lex_index *ix);
