@@ -522,9 +522,50 @@ static int add_instance(struct app *a, size_t type, unsigned num, char **base, s
 	return 0;
 }
 
+/* How many instances of the type at index TYPE start. */
+static unsigned instances_of(const struct settings *s, const struct app *a, size_t type)
+{
+	const char *name = a->pf.v[type].name;
+
+	return selected(s, name) ? formation_count(&a->fm, name) : 0;
+}
+
+/*
+ * Counts the instances and checks every port before any instance is built:
+ * -m all=10000 over 600 types would otherwise allocate 6,000,000 of them
+ * (3.2 GB) before reaching the first port out of range. 0 or 2.
+ */
+static int count_instances(const struct settings *s, const struct app *a, size_t *total)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->pf.n; i++) {
+		unsigned count = instances_of(s, a, i);
+		unsigned bad = formation_first_bad_port(a->base_port, i, count);
+
+		if (bad) {
+			log_error("port for %s.%u out of range (base port %ld)", a->pf.v[i].name, bad,
+				  a->base_port);
+			return 2;
+		}
+		/* Only types below index 656 have ports: N stays below 656 * FORMATION_MAX. */
+		n += count;
+	}
+	if (n == 0) {
+		log_error("nothing to run");
+		return 2;
+	}
+	if (n > FORMATION_TOTAL_MAX) {
+		log_error("-m: %zu instances in all, more than %d", n, FORMATION_TOTAL_MAX);
+		return 2;
+	}
+	*total = n;
+	return 0;
+}
+
 int app_plan(const struct settings *s, struct app *a)
 {
-	size_t total = 0, nbase;
+	size_t total, nbase;
 	char **base;
 	int rc = 0;
 
@@ -537,15 +578,8 @@ int app_plan(const struct settings *s, struct app *a)
 	}
 	rc |= check_formation(s, a);
 	rc |= type_options(s, a);
-	if (rc)
+	if (rc || count_instances(s, a, &total))
 		return 2;
-	for (size_t i = 0; i < a->pf.n; i++)
-		if (selected(s, a->pf.v[i].name))
-			total += formation_count(&a->fm, a->pf.v[i].name);
-	if (total == 0) {
-		fprintf(stderr, "procinit: nothing to run\n");
-		return 2;
-	}
 	a->inst = calloc(total, sizeof(*a->inst));
 	base = base_env(a, 2, &nbase);
 	if (!a->inst || !base) {
@@ -554,11 +588,8 @@ int app_plan(const struct settings *s, struct app *a)
 	}
 	a->name_width = 6; /* strlen("system") */
 	for (size_t i = 0; i < a->pf.n; i++) {
-		unsigned count;
+		unsigned count = instances_of(s, a, i);
 
-		if (!selected(s, a->pf.v[i].name))
-			continue;
-		count = formation_count(&a->fm, a->pf.v[i].name);
 		for (unsigned n = 1; n <= count; n++)
 			if (add_instance(a, i, n, base, nbase))
 				return 2;

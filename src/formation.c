@@ -171,6 +171,19 @@ int formation_port(long base, size_t type_index, unsigned instance, long *port)
 	return 0;
 }
 
+unsigned formation_first_bad_port(long base, size_t type_index, unsigned count)
+{
+	long p;
+
+	/* Ports grow with the instance number: if the last fits, all do. */
+	if (count == 0 || formation_port(base, type_index, count, &p) == 0)
+		return 0;
+	if (formation_port(base, type_index, 1, &p))
+		return 1;
+	/* The first instance fits, so P = base + 100 * type_index <= PORT_MAX. */
+	return (unsigned)(PORT_MAX - p + 2);
+}
+
 void formation_free(struct formation *f)
 {
 	size_t i;

@@ -11,7 +11,8 @@
 #include "diag.h"
 #include "lex.h"
 
-#define FORMATION_MAX 10000 /* instances of one type */
+#define FORMATION_MAX 10000       /* instances of one type */
+#define FORMATION_TOTAL_MAX 10000 /* instances in all: each is a process and a thread */
 
 struct formation_entry {
 	char *name; /* a process type name, or "all" */
@@ -40,6 +41,13 @@ unsigned formation_count(const struct formation *f, const char *name);
  * in *PORT and returns 0, or returns ERANGE when it falls outside 1..65535.
  */
 int formation_port(long base, size_t type_index, unsigned instance, long *port);
+
+/*
+ * The first instance (1..COUNT) of the type at TYPE_INDEX whose port falls
+ * outside 1..65535, or 0 when all COUNT ports are in range. O(1), so ports
+ * can be checked before any instance exists.
+ */
+unsigned formation_first_bad_port(long base, size_t type_index, unsigned count);
 
 void formation_free(struct formation *f);
 

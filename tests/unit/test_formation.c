@@ -287,6 +287,39 @@ static void test_port(void)
 	CHECK(port_fails(5000, 0, UINT_MAX));
 }
 
+/* The first bad port, found in O(1), against a walk over every instance. */
+static unsigned first_bad_walk(long base, size_t type_index, unsigned count)
+{
+	long port;
+
+	for (unsigned n = 1; n <= count; n++)
+		if (formation_port(base, type_index, n, &port))
+			return n;
+	return 0;
+}
+
+static void test_first_bad_port(void)
+{
+	static const long bases[] = { 1, 35, 36, 5000, 65400, 65535, 0, 65536 };
+	static const size_t types[] = { 0, 1, 5, 506, 600, 654, 655, 656, 50000 };
+	static const unsigned counts[] = { 0, 1, 2, 100, 9936, 9937, 10000 };
+	int ok = 1;
+
+	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
+		for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+			for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++)
+				ok &= formation_first_bad_port(bases[b], types[t], counts[c]) ==
+				      first_bad_walk(bases[b], types[t], counts[c]);
+	CHECK(ok);
+	/* -m all=10000 over 600 types (base 5000): p506 is the first to pass 65535. */
+	CHECK(formation_first_bad_port(5000, 505, 10000) == 0);
+	CHECK(formation_first_bad_port(5000, 506, 10000) == 9937);
+	CHECK(formation_first_bad_port(65500, 0, 200) == 37);
+	CHECK(formation_first_bad_port(5000, 700, 1) == 1);
+	CHECK(formation_first_bad_port(5000, 700, 0) == 0);
+	CHECK(formation_first_bad_port(1, 0, UINT_MAX) == 65536);
+}
+
 int main(void)
 {
 	test_good();
@@ -296,5 +329,6 @@ int main(void)
 	test_many_errors();
 	test_diag_limit();
 	test_port();
+	test_first_bad_port();
 	return harness_report("test_formation");
 }
