@@ -40,6 +40,7 @@ struct parser {
 	 */
 	bool failed;
 	struct lex_buf val;
+	size_t produced; /* bytes of every value so far, against DOTENV_TOTAL_MAX */
 	struct frame *stack;
 	size_t stack_cap;
 };
@@ -105,12 +106,19 @@ void envlist_free(struct envlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Appends to the value being built, within DOTENV_VALUE_MAX. 0, EFBIG or ENOMEM. */
+/*
+ * Appends to the value being built. 0, ENOMEM, EFBIG past DOTENV_VALUE_MAX
+ * or E2BIG past DOTENV_TOTAL_MAX.
+ */
 static int val_put(struct parser *p, const char *s, size_t n)
 {
 	/* $A$A$A... doubles per line: without a bound, 200 bytes ask for gigabytes. */
 	if (n > DOTENV_VALUE_MAX || p->val.n > DOTENV_VALUE_MAX - n)
 		return EFBIG;
+	/* And B1=$A, B2=$A, ... copies a 1 MiB value per line of 5 bytes. */
+	if (p->produced > DOTENV_TOTAL_MAX - n)
+		return E2BIG;
+	p->produced += n;
 	return lex_buf_put(&p->val, s, n);
 }
 
@@ -554,6 +562,10 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 	free(p.stack);
 	if (rc == EFBIG) {
 		report(&p, p.line, 0, "value longer than %d bytes", DOTENV_VALUE_MAX);
+		return EINVAL;
+	}
+	if (rc == E2BIG) {
+		report(&p, p.line, 0, "values longer than %d MiB in all", DOTENV_TOTAL_MAX >> 20);
 		return EINVAL;
 	}
 	if (rc)

@@ -11,7 +11,8 @@
 #include "diag.h"
 #include "lex.h"
 
-#define DOTENV_VALUE_MAX (1024 * 1024) /* bytes in one value, after expansion */
+#define DOTENV_VALUE_MAX (1024 * 1024)      /* bytes in one value, after expansion */
+#define DOTENV_TOTAL_MAX (32 * 1024 * 1024) /* bytes of all values of one file, expanded */
 
 struct envvar {
 	char *key;

@@ -173,3 +173,16 @@ def test_formation_total_is_bounded(measured, tmp_path):
     print(f"\n[bounds] -p 1 -m all=10000 over 5 types: exit {rc}, {cpu:.2f} s CPU, peak RSS {rss:.1f} MiB")
     assert (rc, out, err) == (2, "", "procinit: -m: 50000 instances in all, more than 10000\n")
     assert rss < 64
+
+
+def test_env_file_expansion_is_bounded(measured, tmp_path):
+    """17 KB that copy a 512 KiB value per line: 2 GB and 4 s before, now refused at 32 MiB of values."""
+    (tmp_path / "Procfile").write_text(GOOD)
+    lines = ["A=xx"] + ["A=$A$A"] * 18 + [f"B{i}=$A" for i in range(2000)]
+    (tmp_path / "laugh.env").write_text("\n".join(lines) + "\n")
+    rc, out, err, cpu, rss = measured(["-e", "laugh.env", "check"])
+    print(f"\n[bounds] env file copying a 512 KiB value 2000 times: exit {rc}, {cpu:.2f} s CPU, "
+          f"peak RSS {rss:.1f} MiB, {err.strip()!r}")
+    # A is 512 KiB after line 19 (1 MiB of values so far); B62 on line 82 passes 32 MiB.
+    assert (rc, out, err) == (2, "", "procinit: laugh.env:82: values longer than 32 MiB in all\n")
+    assert rss < 200

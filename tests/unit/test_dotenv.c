@@ -647,6 +647,37 @@ static void test_bom_and_bomb(void)
 	CHECK(errs.n == 1 && strcmp(errs.v[0].msg, "value longer than 1048576 bytes") == 0);
 	CHECK(get(&l, "A") && strlen(get(&l, "A")) == 64u << 14);
 	envlist_free(&l);
+
+}
+
+/*
+ * Copying a big value line after line stops at DOTENV_TOTAL_MAX: A is
+ * 512 KiB after line 14 (1 MiB made so far), and B63 on line 77 passes 32 MiB.
+ */
+static void test_total_bound(void)
+{
+	struct envlist l = { 0 };
+	struct lex_buf b = { 0 };
+	char line[32];
+	int ok = 1, n;
+
+	ok &= lex_buf_put(&b, "A=", 2) == 0;
+	for (int i = 0; i < 64; i++)
+		ok &= lex_buf_putc(&b, '0') == 0;
+	ok &= lex_buf_putc(&b, '\n') == 0;
+	for (int i = 0; i < 13; i++)
+		ok &= lex_buf_put(&b, "A=$A$A\n", 7) == 0;
+	for (int i = 1; i <= 1000; i++) {
+		n = snprintf(line, sizeof(line), "B%d=$A\n", i);
+		ok &= lex_buf_put(&b, line, (size_t)n) == 0;
+	}
+	CHECK(ok);
+	CHECK(parse_len(b.p, b.n, &l) == EINVAL);
+	CHECK(errs.n == 1 && errs.v[0].line == 77);
+	CHECK(errs.n == 1 && strcmp(errs.v[0].msg, "values longer than 32 MiB in all") == 0);
+	CHECK(get(&l, "B62") && !get(&l, "B63") && l.n == 63);
+	envlist_free(&l);
+	lex_buf_free(&b);
 }
 
 /* Each variable remembers the file and line that set it last; envlist_set forgets them. */
@@ -674,6 +705,7 @@ static void test_where_set(void)
 int main(void)
 {
 	test_bom_and_bomb();
+	test_total_bound();
 	test_envlist();
 	test_where_set();
 	test_many_keys();
