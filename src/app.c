@@ -522,12 +522,21 @@ static int add_instance(struct app *a, size_t type, unsigned num, char **base, s
 	return 0;
 }
 
-/* How many instances of the type at index TYPE start. */
+/*
+ * How many instances of the type at index TYPE start: the formation's count
+ * (foreman's rule: -m web=2 starts no worker). A type asked for by name
+ * (start worker) that the formation does not mention runs once, as in
+ * foreman, whose `start NAME` runs NAME=1.
+ */
 static unsigned instances_of(const struct settings *s, const struct app *a, size_t type)
 {
 	const char *name = a->pf.v[type].name;
 
-	return selected(s, name) ? formation_count(&a->fm, name) : 0;
+	if (!selected(s, name))
+		return 0;
+	if (s->n_names && !formation_find(&a->fm, name))
+		return 1;
+	return formation_count(&a->fm, name);
 }
 
 /*

@@ -143,16 +143,26 @@ int formation_parse(const char *spec, size_t len, struct formation *out, struct 
 	return errs->n + errs->dropped != errs_before ? EINVAL : 0;
 }
 
-unsigned formation_count(const struct formation *f, const char *name)
+const struct formation_entry *formation_find(const struct formation *f, const char *name)
 {
 	long i;
 
 	if (!f || !name)
-		return 1;
+		return NULL;
 	i = find_range(f, name, strlen(name));
 	if (i < 0)
 		i = find_range(f, "all", 3);
-	return i < 0 ? 1 : f->v[i].count;
+	return i < 0 ? NULL : &f->v[i];
+}
+
+unsigned formation_count(const struct formation *f, const char *name)
+{
+	const struct formation_entry *e = formation_find(f, name);
+
+	/* foreman's rule: a formation counts what it names, and nothing else. */
+	if (e)
+		return e->count;
+	return f && f->n ? 0 : 1;
 }
 
 int formation_port(long base, size_t type_index, unsigned instance, long *port)

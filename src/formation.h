@@ -33,7 +33,14 @@ struct formation {
  */
 int formation_parse(const char *spec, size_t len, struct formation *out, struct diags *errs);
 
-/* Instances of NAME: its own entry, else "all", else 1. F may be empty. */
+/* NAME's own entry, else the "all" entry, else NULL. F may be NULL. */
+const struct formation_entry *formation_find(const struct formation *f, const char *name);
+
+/*
+ * Instances of NAME, foreman's rule: its own entry, else "all", else 0 -
+ * a formation starts only what it names (-m web=2 starts web.1 and web.2
+ * and nothing else). An empty formation (no -m; F NULL or empty) gives 1.
+ */
 unsigned formation_count(const struct formation *f, const char *name);
 
 /*

@@ -108,17 +108,37 @@ static void test_count(void)
 	CHECK(formation_count(&f, "we") == 3);
 	formation_free(&f);
 
+	/* foreman's rule: what the formation does not name gets 0, not 1. */
 	CHECK(PARSE("web=2", &f, &d) == 0);
 	CHECK(formation_count(&f, "web") == 2);
-	CHECK(formation_count(&f, "clock") == 1);
+	CHECK(formation_count(&f, "clock") == 0);
+	CHECK(formation_find(&f, "web") == &f.v[0]);
+	CHECK(formation_find(&f, "clock") == NULL);
+	formation_free(&f);
+
+	CHECK(PARSE("worker=0", &f, &d) == 0);
+	CHECK(formation_count(&f, "worker") == 0);
+	CHECK(formation_count(&f, "web") == 0);
+	CHECK(formation_find(&f, "worker") == &f.v[0]);
 	formation_free(&f);
 
 	CHECK(PARSE("all=0", &f, &d) == 0);
 	CHECK(formation_count(&f, "web") == 0);
+	CHECK(formation_find(&f, "web") == &f.v[0]);
 	formation_free(&f);
 
+	CHECK(PARSE("web=0,all=4", &f, &d) == 0);
+	CHECK(formation_count(&f, "web") == 0);
+	CHECK(formation_count(&f, "all") == 4);
+	CHECK(formation_count(&f, "clock") == 4);
+	CHECK(formation_find(&f, "clock") == &f.v[1]);
+	formation_free(&f);
+
+	/* Without a formation: one of each. */
 	CHECK(formation_count(&empty, "web") == 1);
 	CHECK(formation_count(NULL, "web") == 1);
+	CHECK(formation_find(&empty, "web") == NULL);
+	CHECK(formation_find(NULL, "web") == NULL);
 }
 
 static void test_errors(void)
