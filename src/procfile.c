@@ -24,7 +24,7 @@ static int name_width(size_t n)
 	return n > 64 ? 64 : (int)n;
 }
 
-static long find_range(const struct procfile *pf, const char *name, size_t n)
+long procfile_find_range(const struct procfile *pf, const char *name, size_t n)
 {
 	return lex_index_find(&pf->index, name, n);
 }
@@ -108,7 +108,7 @@ static int parse_line(const char *s, size_t n, unsigned line, struct procfile *p
 		return 0;
 	}
 
-	first = find_range(pf, s + b, namelen);
+	first = procfile_find_range(pf, s + b, namelen);
 	if (first >= 0) {
 		diag_add(errs, line, lex_uint(b + 1),
 			 "duplicate process '%.*s' (first defined on line %u)",
@@ -152,7 +152,7 @@ long procfile_find(const struct procfile *pf, const char *name)
 {
 	if (!pf || !name)
 		return -1;
-	return find_range(pf, name, strlen(name));
+	return procfile_find_range(pf, name, strlen(name));
 }
 
 void procfile_free(struct procfile *pf)

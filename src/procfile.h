@@ -34,6 +34,8 @@ int procfile_parse(const char *buf, size_t len, struct procfile *out, struct dia
 
 /* Index of the type called NAME, or -1. O(1). */
 long procfile_find(const struct procfile *pf, const char *name);
+/* The same for N bytes of NAME (an item of a comma list). */
+long procfile_find_range(const struct procfile *pf, const char *name, size_t n);
 
 void procfile_free(struct procfile *pf);
 
