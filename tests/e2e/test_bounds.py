@@ -18,7 +18,7 @@ MIB = 1 << 20
 GOOD = "web: exit 0\nworker: exit 0\n"
 # Sanitizer builds reserve terabytes of address space: no RLIMIT_AS for them,
 # ASan's own RSS limit instead. The old unbounded reader then still stops.
-SANITIZED = b"Sanitizer" in Path(BIN).read_bytes()
+SANITIZED = any(sym in Path(BIN).read_bytes() for sym in (b"__asan_init", b"__tsan_init"))
 AS_LIMIT = 1 << 30
 
 # wait4's peak RSS of a child forked by pytest would include pytest's own
