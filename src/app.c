@@ -562,8 +562,8 @@ static unsigned instances_of(const struct settings *s, const struct app *a, size
 
 /*
  * Counts the instances and checks every port before any instance is built:
- * -m all=10000 over 600 types would otherwise allocate 6,000,000 of them
- * (3.2 GB) before reaching the first port out of range. 0 or 2.
+ * -m all=10000 over 600 types would otherwise build millions of them (each
+ * with a copy of the environment) before reaching the first bad port. 0 or 2.
  */
 static int count_instances(const struct settings *s, const struct app *a, size_t *total)
 {
