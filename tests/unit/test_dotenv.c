@@ -455,6 +455,14 @@ static void test_bad_keys(void)
 	CHECK(strlen(errs.v[0].msg) < 100);
 	CHECK(strcmp(errs.v[0].msg + strlen(errs.v[0].msg) - 4, "...'") == 0);
 	envlist_free(&l);
+
+	/* Shown as the other parsers show tokens: quote and backslash escaped, 32 bytes. */
+	CHECK(parse("a'b=1\nc\\d=2\n" "0123456789012345678901234567890123456789=3\n", &l) == EINVAL);
+	CHECK(errs.n == 3);
+	CHECK_ERR(0, 1, 1, "invalid variable name 'a\\x27b'");
+	CHECK_ERR(1, 2, 1, "invalid variable name 'c\\x5cd'");
+	CHECK_ERR(2, 3, 1, "invalid variable name '01234567890123456789012345678901...'");
+	envlist_free(&l);
 }
 
 static void test_expected_kv(void)
