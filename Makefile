@@ -86,13 +86,16 @@ static:
 
 # exit_0 and exit_1 race, as in the seed: procinit exits 0 or 1 with the winner.
 demo: build/procinit
-	cd examples && ../build/procinit -m loop=2 start || [ $$? -eq 1 ]
+	cd examples && ../build/procinit -m all=1,loop=2 start || [ $$? -eq 1 ]
 
 # Unit tests: one binary per module, built with ASan+UBSan against glibc.
 # test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
 UNIT_DEPS_cli := src/signames.c
+UNIT_DEPS_procfile := src/lex.c
+UNIT_DEPS_dotenv := src/lex.c
+UNIT_DEPS_formation := src/lex.c
 # h15-export: the generators the model dispatches to, and what they use.
-UNIT_DEPS_export_model := src/ready.c src/quote.c src/formation.c src/signames.c src/export_systemd.c \
+UNIT_DEPS_export_model := src/lex.c src/ready.c src/quote.c src/formation.c src/signames.c src/export_systemd.c \
                           src/export_supervisord.c src/export_runit.c src/export_compose.c src/export_k8s.c
 .SECONDEXPANSION:
 build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit
@@ -117,9 +120,9 @@ build/host/procinit: $(SRCS) $(wildcard src/*.h) | build/host
 # regression inputs in tests/fuzz/corpus are only read. A crash fails.
 FUZZ_SECONDS ?= 15
 FUZZERS := procfile dotenv formation cli linesplit
-FUZZ_SRCS_procfile := src/procfile.c src/diag.c
-FUZZ_SRCS_dotenv := src/dotenv.c src/diag.c
-FUZZ_SRCS_formation := src/formation.c src/diag.c
+FUZZ_SRCS_procfile := src/procfile.c src/lex.c src/diag.c
+FUZZ_SRCS_dotenv := src/dotenv.c src/lex.c src/diag.c
+FUZZ_SRCS_formation := src/formation.c src/lex.c src/diag.c
 FUZZ_SRCS_cli := src/cli.c src/signames.c src/diag.c
 FUZZ_SRCS_linesplit := src/linefmt.c
 FUZZ_FLAGS = $(REQ_CPPFLAGS) $(REQ_CFLAGS) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * app: configuration loading for main. Everything here happens before the
- * first child exists, so failing (exit 2 with a message) is still allowed.
+ * first child exists, so failing is still allowed: bad input exits 2 with a
+ * message, running out of memory exits 1 (log.h's x* allocators).
  * Main thread only; no locks.
  */
 #include "app.h"
@@ -16,6 +17,8 @@
 #include "diag.h"
 #include "instance.h"
 #include "io.h"
+#include "lex.h"
+#include "log.h"
 #include "signames.h"
 
 extern char **environ;
@@ -27,34 +30,58 @@ static void print_diags(const char *path, const struct diags *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		if (d->v[i].line)
-			fprintf(stderr, "procinit: %s:%u: %s\n", path, d->v[i].line, d->v[i].msg);
+			log_error("%s:%u: %s", path, d->v[i].line, d->v[i].msg);
 		else
-			fprintf(stderr, "procinit: %s: %s\n", path, d->v[i].msg);
+			log_error("%s: %s", path, d->v[i].msg);
 	}
 	if (d->dropped)
-		fprintf(stderr, "procinit: %s: %zu more errors not shown\n", path, d->dropped);
+		log_error("%s: %zu more errors not shown", path, d->dropped);
 }
 
-static char *xstrdup(const char *s)
+/* The parsers return ENOMEM rather than exit; here, before any child, it is fatal. */
+static int parsed(int err)
 {
-	char *d = strdup(s);
+	if (err == ENOMEM)
+		log_die(1, "out of memory");
+	return err;
+}
 
-	if (!d) {
-		fprintf(stderr, "procinit: out of memory\n");
-		exit(2);
-	}
+/* A copy of N bytes of S (an item of a comma list), NUL-terminated. */
+static char *item_dup(const char *s, size_t n)
+{
+	char *d = lex_strndup(s, n);
+
+	if (!d)
+		log_die(1, "out of memory");
 	return d;
+}
+
+/* Whether the comma list LIST has an empty item: "", ",", "a,,b", "a,". */
+static bool has_empty_item(const char *list)
+{
+	size_t pos = 0, n = strlen(list);
+	struct lex_item it;
+
+	while (lex_next_item(list, n, &pos, &it))
+		if (it.b == it.e)
+			return true;
+	return false;
+}
+
+/* PATH could not be read: ERR from io_read_file/io_read_fd. */
+static void read_failed(const char *path, int err)
+{
+	if (err == EFBIG)
+		log_error("%s: larger than %d MiB", path, IO_READ_MAX >> 20);
+	else
+		log_error("%s: %s", path, strerror(err));
 }
 
 static char *join_path(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
+	char *p = xmalloc(n);
 
-	if (!p) {
-		fprintf(stderr, "procinit: out of memory\n");
-		exit(2);
-	}
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
 }
@@ -84,15 +111,11 @@ static const char *lookup_environ(const char *name, size_t len, void *ctx)
 
 static int load_procfile(struct app *a)
 {
-	struct diags *d = calloc(1, sizeof(*d));
+	struct diags *d = xcalloc(1, sizeof(*d));
 	char *buf;
 	size_t len;
 	int err, rc = 0;
 
-	if (!d) {
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
 	if (a->inline_text) {
 		buf = a->inline_text;
 		len = strlen(buf);
@@ -104,14 +127,11 @@ static int load_procfile(struct app *a)
 		err = io_read_file(a->procfile_path, &buf, &len);
 	}
 	if (err) {
-		fprintf(stderr, "procinit: %s: %s\n", a->procfile_path, strerror(err));
+		read_failed(a->procfile_path, err);
 		free(d);
 		return 2;
 	}
-	err = procfile_parse(buf, len, &a->pf, d);
-	if (err) {
-		if (err == ENOMEM)
-			fprintf(stderr, "procinit: out of memory\n");
+	if (parsed(procfile_parse(buf, len, &a->pf, d))) {
 		print_diags(a->procfile_path, d);
 		rc = 2;
 	}
@@ -120,33 +140,24 @@ static int load_procfile(struct app *a)
 	return rc;
 }
 
-static int load_env_file(struct app *a, const char *path)
+/* Loads the env file PATH (taken over: freed with the app). 0 or 2. */
+static int load_env_file(struct app *a, char *path)
 {
-	struct diags *d = calloc(1, sizeof(*d));
-	char **files = realloc(a->env_files, (a->n_env_files + 1) * sizeof(*files));
+	struct diags *d = xcalloc(1, sizeof(*d));
 	char *buf;
 	size_t len;
 	int err, rc = 0;
 
-	if (files)
-		a->env_files = files;
-	if (!d || !files) {
-		free(d);
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
 	/* Kept for the life of the app: each variable points at its file's name. */
-	path = files[a->n_env_files++] = xstrdup(path);
+	a->env_files = xrealloc(a->env_files, (a->n_env_files + 1) * sizeof(*a->env_files));
+	a->env_files[a->n_env_files++] = path;
 	err = io_read_file(path, &buf, &len);
 	if (err) {
-		fprintf(stderr, "procinit: %s: %s\n", path, strerror(err));
+		read_failed(path, err);
 		free(d);
 		return 2;
 	}
-	err = dotenv_parse(buf, len, path, &a->env, lookup_environ, NULL, d);
-	if (err) {
-		if (err == ENOMEM)
-			fprintf(stderr, "procinit: out of memory\n");
+	if (parsed(dotenv_parse(buf, len, path, &a->env, lookup_environ, NULL, d))) {
 		print_diags(path, d);
 		rc = 2;
 	}
@@ -165,26 +176,24 @@ static int load_env_files(const struct settings *s, struct app *a)
 		char *def = join_path(a->root, ".env");
 
 		if (stat(def, &st) == 0 && !S_ISDIR(st.st_mode))
-			rc = load_env_file(a, def);
+			return load_env_file(a, def);
 		free(def);
-		return rc;
+		return 0;
 	}
 	for (size_t i = 0; i < s->n_env_args; i++) {
 		const char *arg = s->env_args[i];
-		char *list, *save = NULL;
-		size_t n = strlen(arg);
+		size_t pos = 0, n = strlen(arg);
+		struct lex_item it;
 
-		/* strtok_r would skip empty items silently: "-e ''" names no file. */
-		if (!n || arg[0] == ',' || arg[n - 1] == ',' || strstr(arg, ",,")) {
-			fprintf(stderr, "procinit: -e: empty file name in '%s'\n", arg);
+		/* "-e ''" or "-e a,,b" names no file: a mistake, not "no env file". */
+		if (has_empty_item(arg)) {
+			log_error("-e: empty file name in '%s'", arg);
 			rc = 2;
 			continue;
 		}
-		list = xstrdup(arg);
-		for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save))
-			if (load_env_file(a, f))
+		while (lex_next_item(arg, n, &pos, &it))
+			if (load_env_file(a, item_dup(arg + it.b, it.e - it.b)))
 				rc = 2;
-		free(list);
 	}
 	return rc;
 }
@@ -208,11 +217,11 @@ static int resolve_port(const struct settings *s, struct app *a)
 	p = strtol(v, &end, 10);
 	if (*end || errno || p < 1 || p > 65535 || *v < '0' || *v > '9') {
 		if (var && var->src)
-			fprintf(stderr, "procinit: %s:%u: PORT: invalid base port '%.32s' (1..65535)\n",
-				var->src, var->line, v);
+			log_error("%s:%u: PORT: invalid base port '%.32s' (1..65535)", var->src,
+				  var->line, v);
 		else
-			fprintf(stderr, "procinit: PORT%s: invalid base port '%.32s' (1..65535)\n",
-				var ? "" : " (environment)", v);
+			log_error("PORT%s: invalid base port '%.32s' (1..65535)",
+				  var ? "" : " (environment)", v);
 		return 2;
 	}
 	a->base_port = p;
@@ -225,32 +234,47 @@ static int resolve_port(const struct settings *s, struct app *a)
  */
 static int inline_procfile(const struct settings *s, struct app *a)
 {
-	size_t len = 1;
+	size_t len = 1, off = 0;
 	char *t;
 
 	if (s->procfile) {
-		fprintf(stderr, "procinit: -x cannot be combined with -f: put the processes in one place\n");
+		log_error("-x cannot be combined with -f: put the processes in one place");
 		return 2;
 	}
 	for (size_t i = 0; i < s->n_inline; i++) {
 		if (strchr(s->inline_procs[i], '\n')) {
-			fprintf(stderr, "procinit: -x:%zu: newline in process definition\n", i + 1);
+			log_error("-x:%zu: newline in process definition", i + 1);
 			return 2;
 		}
 		len += strlen(s->inline_procs[i]) + 1;
 	}
-	t = malloc(len);
-	if (!t) {
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
-	t[0] = '\0';
+	t = xmalloc(len);
 	for (size_t i = 0; i < s->n_inline; i++) {
-		strcat(t, s->inline_procs[i]);
-		strcat(t, "\n");
+		size_t n = strlen(s->inline_procs[i]);
+
+		memcpy(t + off, s->inline_procs[i], n);
+		t[off + n] = '\n';
+		off += n + 1;
 	}
+	t[off] = '\0';
 	a->inline_text = t;
 	a->procfile_path = xstrdup("-x");
+	return 0;
+}
+
+/* An explicit -d must be a folder that exists. 0 or 2. */
+static int check_root(const char *root)
+{
+	struct stat st;
+
+	if (stat(root, &st) < 0) {
+		log_error("%s: %s", root, strerror(errno));
+		return 2;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		log_error("%s: %s", root, strerror(ENOTDIR));
+		return 2;
+	}
 	return 0;
 }
 
@@ -265,11 +289,8 @@ int app_load(const struct settings *s, struct app *a, bool need_procfile)
 			return 2;
 		a->have_procfile = true;
 		a->root = xstrdup(s->root ? s->root : ".");
-		if (s->root && (stat(s->root, &st) < 0 || !S_ISDIR(st.st_mode))) {
-			fprintf(stderr, "procinit: %s: %s\n", s->root,
-				stat(s->root, &st) < 0 ? strerror(errno) : strerror(ENOTDIR));
+		if (s->root && check_root(s->root))
 			return 2;
-		}
 		rc = load_procfile(a);
 		rc |= load_env_files(s, a);
 		return rc ? 2 : resolve_port(s, a);
@@ -283,11 +304,8 @@ int app_load(const struct settings *s, struct app *a, bool need_procfile)
 	else
 		a->procfile_path = xstrdup("Procfile");
 	/* An explicit root is checked first; else the Procfile's own error says it all. */
-	if (s->root && (stat(s->root, &st) < 0 || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "procinit: %s: %s\n", s->root,
-			stat(s->root, &st) < 0 ? strerror(errno) : strerror(ENOTDIR));
+	if (s->root && check_root(s->root))
 		return 2;
-	}
 	if (need_procfile || s->procfile || stat(a->procfile_path, &st) == 0) {
 		a->have_procfile = true;
 		rc = load_procfile(a);
@@ -320,19 +338,15 @@ static int check_formation(const struct settings *s, struct app *a)
 
 	if (!s->formation)
 		return 0;
-	d = calloc(1, sizeof(*d));
-	if (!d) {
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
-	if (formation_parse(s->formation, strlen(s->formation), &a->fm, d)) {
+	d = xcalloc(1, sizeof(*d));
+	if (parsed(formation_parse(s->formation, strlen(s->formation), &a->fm, d))) {
 		for (size_t i = 0; i < d->n; i++)
-			fprintf(stderr, "procinit: -m: %s\n", d->v[i].msg);
+			log_error("-m: %s", d->v[i].msg);
 		rc = 2;
 	}
 	for (size_t i = 0; i < a->fm.n; i++) {
 		if (strcmp(a->fm.v[i].name, "all") && procfile_find(&a->pf, a->fm.v[i].name) < 0) {
-			fprintf(stderr, "procinit: -m: unknown process '%s'\n", a->fm.v[i].name);
+			log_error("-m: unknown process '%s'", a->fm.v[i].name);
 			rc = 2;
 		}
 	}
@@ -341,8 +355,8 @@ static int check_formation(const struct settings *s, struct app *a)
 }
 
 /*
- * Marks the types named in LIST (each item NAME[,NAME...]; "all" when
- * ALLOW_ALL) in MARKS. Unknown names are errors naming FLAG.
+ * Marks the types named in LIST (each item NAME[,NAME...], or "all") in
+ * MARKS. Unknown and empty names are errors naming FLAG.
  */
 static int mark_types(const struct app *a, const char *flag, const char *const *list, size_t n,
 		      bool *marks)
@@ -350,24 +364,60 @@ static int mark_types(const struct app *a, const char *flag, const char *const *
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		char *copy = xstrdup(list[i]), *save = NULL;
+		size_t pos = 0, len = strlen(list[i]);
+		struct lex_item it;
 
-		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			long idx = procfile_find(&a->pf, t);
+		while (lex_next_item(list[i], len, &pos, &it)) {
+			const char *t = list[i] + it.b;
+			size_t tn = it.e - it.b;
+			long idx = procfile_find_range(&a->pf, t, tn);
 
-			if (!strcmp(t, "all")) {
+			if (tn == 0) {
+				log_error("%s: empty process name in '%s'", flag, list[i]);
+				rc = 2;
+			} else if (tn == 3 && !memcmp(t, "all", 3)) {
 				for (size_t k = 0; k < a->pf.n; k++)
 					marks[k] = true;
 			} else if (idx < 0) {
-				fprintf(stderr, "procinit: %s: unknown process '%s'\n", flag, t);
+				log_error("%s: unknown process '%.*s'", flag, (int)tn, t);
 				rc = 2;
 			} else {
 				marks[idx] = true;
 			}
 		}
-		free(copy);
 	}
 	return rc;
+}
+
+/* One NAME=SIG item of --stop-signal into SIGS (one per type). 0 or 2. */
+static int stop_signal(const struct app *a, const char *t, size_t tn, int *sigs)
+{
+	const char *eq = memchr(t, '=', tn);
+	char *sig_name;
+	long idx;
+	int sig;
+
+	if (!eq) {
+		log_error("--stop-signal: expected NAME=SIGNAL, got '%.*s'", (int)(tn > 32 ? 32 : tn),
+			  t);
+		return 2;
+	}
+	idx = procfile_find_range(&a->pf, t, (size_t)(eq - t));
+	if (idx < 0 && (eq - t != 3 || memcmp(t, "all", 3))) {
+		log_error("--stop-signal: unknown process '%.*s'", (int)(eq - t), t);
+		return 2;
+	}
+	sig_name = item_dup(eq + 1, tn - (size_t)(eq - t) - 1);
+	sig = sig_parse(sig_name, 0);
+	if (sig < 0)
+		log_error("--stop-signal: unknown signal '%.32s'", sig_name);
+	free(sig_name);
+	if (sig < 0)
+		return 2;
+	for (size_t k = 0; k < a->pf.n; k++)
+		if (idx < 0 || (size_t)idx == k)
+			sigs[k] = sig;
+	return 0;
 }
 
 /* --stop-signal NAME=SIG[,NAME=SIG...] into SIGS (one per type). */
@@ -376,34 +426,12 @@ static int stop_signals(const struct settings *s, const struct app *a, int *sigs
 	int rc = 0;
 
 	for (size_t i = 0; i < s->n_stop_signals; i++) {
-		char *copy = xstrdup(s->stop_signals[i]), *save = NULL;
+		const char *list = s->stop_signals[i];
+		size_t pos = 0, len = strlen(list);
+		struct lex_item it;
 
-		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			char *eq = strchr(t, '=');
-			long idx;
-			int sig;
-
-			if (!eq) {
-				fprintf(stderr, "procinit: --stop-signal: expected NAME=SIGNAL, got '%.32s'\n", t);
-				rc = 2;
-				continue;
-			}
-			*eq = '\0';
-			idx = procfile_find(&a->pf, t);
-			sig = sig_parse(eq + 1, 0);
-			if (idx < 0 && strcmp(t, "all")) {
-				fprintf(stderr, "procinit: --stop-signal: unknown process '%s'\n", t);
-				rc = 2;
-			} else if (sig < 0) {
-				fprintf(stderr, "procinit: --stop-signal: unknown signal '%.32s'\n", eq + 1);
-				rc = 2;
-			} else {
-				for (size_t k = 0; k < a->pf.n; k++)
-					if (idx < 0 || (size_t)idx == k)
-						sigs[k] = sig;
-			}
-		}
-		free(copy);
+		while (lex_next_item(list, len, &pos, &it))
+			rc |= stop_signal(a, list + it.b, it.e - it.b, sigs);
 	}
 	return rc;
 }
@@ -413,13 +441,9 @@ static int type_options(const struct settings *s, struct app *a)
 {
 	int rc;
 
-	a->can_die = calloc(a->pf.n, sizeof(bool));
-	a->restart = calloc(a->pf.n, sizeof(bool));
-	a->stop_sig = calloc(a->pf.n, sizeof(int));
-	if (!a->can_die || !a->restart || !a->stop_sig) {
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
+	a->can_die = xcalloc(a->pf.n, sizeof(bool));
+	a->restart = xcalloc(a->pf.n, sizeof(bool));
+	a->stop_sig = xcalloc(a->pf.n, sizeof(int));
 	for (size_t k = 0; k < a->pf.n; k++)
 		a->stop_sig[k] = SIGTERM;
 	rc = mark_types(a, "--can-die", s->can_die, s->n_can_die, a->can_die);
@@ -558,9 +582,7 @@ static char **base_env(struct app *a, size_t extra, size_t *n_out)
 
 	for (char **e = environ; *e; e++)
 		n++;
-	v = calloc(n + a->env.n + extra + 1, sizeof(char *));
-	if (!v)
-		return NULL;
+	v = xcalloc(n + a->env.n + extra + 1, sizeof(char *));
 	for (char **e = environ; *e; e++) {
 		const char *eq = strchr(*e, '=');
 		size_t klen = eq ? (size_t)(eq - *e) : strlen(*e);
@@ -581,9 +603,7 @@ static char **base_env(struct app *a, size_t extra, size_t *n_out)
 
 		if (extra && (!strcmp(ev->key, "PORT") || !strcmp(ev->key, "PS")))
 			continue;
-		s = malloc(len);
-		if (!s)
-			return NULL;
+		s = xmalloc(len);
 		snprintf(s, len, "%s=%s", ev->key, ev->value);
 		v[k++] = s;
 	}
@@ -631,44 +651,79 @@ static int add_instance(struct app *a, size_t type, unsigned num, char **base, s
 	return 0;
 }
 
+/*
+ * How many instances of the type at index TYPE start: the formation's count
+ * (foreman's rule: -m web=2 starts no worker). A type asked for by name
+ * (start worker) that the formation does not mention runs once, as in
+ * foreman, whose `start NAME` runs NAME=1.
+ */
+static unsigned instances_of(const struct settings *s, const struct app *a, size_t type)
+{
+	const char *name = a->pf.v[type].name;
+
+	if (!selected(s, name))
+		return 0;
+	if (s->n_names && !formation_find(&a->fm, name))
+		return 1;
+	return formation_count(&a->fm, name);
+}
+
+/*
+ * Counts the instances and checks every port before any instance is built:
+ * -m all=10000 over 600 types would otherwise build millions of them (each
+ * with a copy of the environment) before reaching the first bad port. 0 or 2.
+ */
+static int count_instances(const struct settings *s, const struct app *a, size_t *total)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->pf.n; i++) {
+		unsigned count = instances_of(s, a, i);
+		unsigned bad = formation_first_bad_port(a->base_port, i, count);
+
+		if (bad) {
+			log_error("port for %s.%u out of range (base port %ld)", a->pf.v[i].name, bad,
+				  a->base_port);
+			return 2;
+		}
+		/* Only types below index 656 have ports: N stays below 656 * FORMATION_MAX. */
+		n += count;
+	}
+	if (n == 0) {
+		log_error("nothing to run");
+		return 2;
+	}
+	if (n > FORMATION_TOTAL_MAX) {
+		log_error("-m: %zu instances in all, more than %d", n, FORMATION_TOTAL_MAX);
+		return 2;
+	}
+	*total = n;
+	return 0;
+}
+
 int app_plan(const struct settings *s, struct app *a)
 {
-	size_t total = 0, nbase;
+	size_t total, nbase;
 	char **base;
 	int rc = 0;
 
 	for (size_t i = 0; i < s->n_names; i++) {
 		if (procfile_find(&a->pf, s->names[i]) < 0) {
-			fprintf(stderr, "procinit: no process '%s' in %s\n", s->names[i],
-				a->procfile_path);
+			log_error("no process '%s' in %s", s->names[i], a->procfile_path);
 			rc = 2;
 		}
 	}
 	rc |= check_formation(s, a);
 	rc |= type_options(s, a);
 	rc |= order_options(s, a);
-	if (rc)
+	if (rc || count_instances(s, a, &total))
 		return 2;
-	for (size_t i = 0; i < a->pf.n; i++)
-		if (selected(s, a->pf.v[i].name))
-			total += formation_count(&a->fm, a->pf.v[i].name);
-	if (total == 0) {
-		fprintf(stderr, "procinit: nothing to run\n");
-		return 2;
-	}
-	a->inst = calloc(total, sizeof(*a->inst));
+	a->inst = xcalloc(total, sizeof(*a->inst));
 	base = base_env(a, 2, &nbase);
-	if (!a->inst || !base) {
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
 	a->name_width = 6; /* strlen("system") */
 	for (size_t i = 0; i < a->pf.n; i++) {
-		unsigned count;
+		unsigned count = instances_of(s, a, i);
 
-		if (!selected(s, a->pf.v[i].name))
-			continue;
-		count = formation_count(&a->fm, a->pf.v[i].name);
 		for (unsigned n = 1; n <= count; n++)
 			if (add_instance(a, i, n, base, nbase))
 				return 2;

@@ -3,7 +3,8 @@
  * app: turns settings into what the supervisor runs: reads the Procfile and
  * env files, applies the formation and ports, builds each instance's
  * environment. Main thread, before any child or thread exists; it reports
- * every problem on stderr and lets main exit 2.
+ * every problem on stderr and lets main exit 2. Out of memory it exits 1
+ * itself (log.h's x* allocators), which is allowed only this early.
  */
 #ifndef PROCINIT_APP_H
 #define PROCINIT_APP_H
@@ -53,7 +54,7 @@ int app_load_env_only(const struct settings *s, struct app *a);
 /* Builds the instances for `start` (names, ports, environments). 0 or 2. */
 int app_plan(const struct settings *s, struct app *a);
 
-/* The environment for `run`: inherited, overridden by the env files. */
+/* The environment for `run`: inherited, overridden by the env files. Never NULL. */
 char **app_run_env(struct app *a);
 
 /* Frees everything app_load and app_plan allocated. */

@@ -8,22 +8,13 @@
 #include "dotenv.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* How much of a bad key goes into a message; DIAG_MSG_MAX must still fit it. */
-#define BADKEY_SHOW 48
-
-/* A growable byte string; NUL-terminated only after sbuf_finish. */
-struct sbuf {
-	char *p;
-	size_t n, cap;
-};
+#include "lex.h"
 
 /* One open ${NAME:-default} whose closing brace is still ahead. */
 struct frame {
@@ -48,26 +39,16 @@ struct parser {
 	 * it (one mistake, one message) and do not set it.
 	 */
 	bool failed;
-	struct sbuf val;
+	struct lex_buf val;
+	size_t produced; /* bytes of every value so far, against DOTENV_TOTAL_MAX */
 	struct frame *stack;
 	size_t stack_cap;
 };
 
-static char *mem_dup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (!d)
-		return NULL;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 /* Sets KEY to VALUE: the variable (SRC and LINE cleared), or NULL (no memory). */
 static struct envvar *put(struct envlist *l, const char *key, size_t keylen, const char *value)
 {
-	char *v = mem_dup(value, strlen(value));
+	char *v = lex_strndup(value, strlen(value));
 	struct envvar *e;
 	char *k;
 
@@ -80,26 +61,15 @@ static struct envvar *put(struct envlist *l, const char *key, size_t keylen, con
 		*e = (struct envvar){ .key = e->key, .value = v };
 		return e;
 	}
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 16;
-		struct envvar *nv;
-
-		if (ncap < l->cap || ncap > SIZE_MAX / sizeof(*nv))
-			goto nomem;
-		nv = realloc(l->v, ncap * sizeof(*nv));
-		if (!nv)
-			goto nomem;
-		l->v = nv;
-		l->cap = ncap;
+	k = lex_strndup(key, keylen);
+	if (!k || lex_reserve(&l->v, &l->cap, l->n + 1, sizeof(*l->v)) ||
+	    lex_index_add(&l->index, k, keylen, l->n)) {
+		free(k);
+		free(v);
+		return NULL;
 	}
-	k = mem_dup(key, keylen);
-	if (!k)
-		goto nomem;
 	l->v[l->n] = (struct envvar){ .key = k, .value = v };
 	return &l->v[l->n++];
-nomem:
-	free(v);
-	return NULL;
 }
 
 int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *value)
@@ -109,12 +79,9 @@ int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *v
 
 struct envvar *envlist_find(const struct envlist *l, const char *key, size_t keylen)
 {
-	size_t i;
+	long i = lex_index_find(&l->index, key, keylen);
 
-	for (i = 0; i < l->n; i++)
-		if (strlen(l->v[i].key) == keylen && memcmp(l->v[i].key, key, keylen) == 0)
-			return &l->v[i];
-	return NULL;
+	return i < 0 ? NULL : &l->v[i];
 }
 
 const char *envlist_get(const struct envlist *l, const char *key, size_t keylen)
@@ -135,87 +102,47 @@ void envlist_free(struct envlist *l)
 		free(l->v[i].value);
 	}
 	free(l->v);
+	lex_index_free(&l->index);
 	memset(l, 0, sizeof(*l));
 }
 
-static int sbuf_put(struct sbuf *b, const char *s, size_t n)
+/*
+ * Appends to the value being built. 0, ENOMEM, EFBIG past DOTENV_VALUE_MAX
+ * or E2BIG past DOTENV_TOTAL_MAX.
+ */
+static int val_put(struct parser *p, const char *s, size_t n)
 {
 	/* $A$A$A... doubles per line: without a bound, 200 bytes ask for gigabytes. */
-	if (n > DOTENV_VALUE_MAX || b->n > DOTENV_VALUE_MAX - n)
+	if (n > DOTENV_VALUE_MAX || p->val.n > DOTENV_VALUE_MAX - n)
 		return EFBIG;
-	if (b->cap - b->n <= n) {
-		size_t ncap = b->cap ? b->cap : 64;
-		char *np;
-
-		while (ncap - b->n <= n) {
-			if (ncap > SIZE_MAX / 2)
-				return ENOMEM;
-			ncap *= 2;
-		}
-		np = realloc(b->p, ncap);
-		if (!np)
-			return ENOMEM;
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	return 0;
+	/* And B1=$A, B2=$A, ... copies a 1 MiB value per line of 5 bytes. */
+	if (p->produced > DOTENV_TOTAL_MAX - n)
+		return E2BIG;
+	p->produced += n;
+	return lex_buf_put(&p->val, s, n);
 }
 
-static int sbuf_putc(struct sbuf *b, char c)
+static int val_putc(struct parser *p, char c)
 {
-	return sbuf_put(b, &c, 1);
-}
-
-/* sbuf_put always leaves one spare byte, but the buffer may not exist yet. */
-static int sbuf_finish(struct sbuf *b)
-{
-	if (!b->p && sbuf_put(b, "", 0))
-		return ENOMEM;
-	b->p[b->n] = '\0';
-	return 0;
-}
-
-/* ASCII only, not <ctype.h>: names must not depend on the locale. */
-static bool is_name_start(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool is_name_char(char c)
-{
-	return is_name_start(c) || (c >= '0' && c <= '9');
+	return val_put(p, &c, 1);
 }
 
 /* Keys may contain dots (compose-go allows them); bare $VAR names may not. */
 static bool is_key_char(char c)
 {
-	return is_name_char(c) || c == '.';
+	return lex_is_var_char(c) || c == '.';
 }
 
 static bool valid_key(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || !is_name_start(s[0]))
+	if (n == 0 || !lex_is_var_start(s[0]))
 		return false;
 	for (i = 1; i < n; i++)
 		if (!is_key_char(s[i]))
 			return false;
 	return true;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static size_t skip_blank(const char *buf, size_t i, size_t eol)
-{
-	while (i < eol && is_blank(buf[i]))
-		i++;
-	return i;
 }
 
 /* Offset of the '\n' ending the line that holds I, or LEN. */
@@ -230,11 +157,6 @@ static size_t line_end(const struct parser *p, size_t i)
 static bool at_eol(const struct parser *p, size_t i, size_t eol)
 {
 	return i == eol || (p->buf[i] == '\r' && i + 1 == eol);
-}
-
-static unsigned clamp_col(size_t n)
-{
-	return n > UINT_MAX ? UINT_MAX : (unsigned)n;
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -264,7 +186,7 @@ static void where(const struct parser *p, size_t off, unsigned *line, unsigned *
 		}
 	}
 	*line = l;
-	*col = clamp_col(off - ls + 1);
+	*col = lex_uint(off - ls + 1);
 }
 
 /* Reports the first error of the current entry; later ones would be noise. */
@@ -295,29 +217,15 @@ static void check_nul(struct parser *p, size_t from, size_t eol, unsigned line, 
 
 	if (!nul)
 		return;
-	report(p, line, clamp_col((size_t)(nul - p->buf) - ls + 1), "NUL byte in line");
+	report(p, line, lex_uint((size_t)(nul - p->buf) - ls + 1), "NUL byte in line");
 	p->failed = true;
 }
 
 static void bad_key(struct parser *p, size_t ks, size_t n)
 {
-	char show[BADKEY_SHOW + 8];
-	size_t i, o = 0;
+	char shown[LEX_SHOW_SIZE(LEX_SHOW_MAX)];
 
-	for (i = 0; i < n && o < BADKEY_SHOW; i++) {
-		unsigned char c = (unsigned char)p->buf[ks + i];
-
-		if (c >= 0x20 && c < 0x7f)
-			show[o++] = (char)c;
-		else
-			o += (size_t)snprintf(show + o, sizeof(show) - o, "\\x%02x", c);
-	}
-	if (i < n) {
-		memcpy(show + o, "...", 3);
-		o += 3;
-	}
-	show[o] = '\0';
-	fail(p, ks, "invalid variable name '%s'", show);
+	fail(p, ks, "invalid variable name '%s'", lex_show(shown, p->buf + ks, n, LEX_SHOW_MAX));
 }
 
 /* ${NAME} looks at this file's (and earlier files') variables first. */
@@ -332,18 +240,8 @@ static const char *lookup_var(const struct parser *p, const char *name, size_t n
 
 static int push_frame(struct parser *p, size_t depth, size_t dollar, bool outer_emit)
 {
-	if (depth == p->stack_cap) {
-		size_t ncap = p->stack_cap ? p->stack_cap * 2 : 8;
-		struct frame *ns;
-
-		if (ncap > SIZE_MAX / sizeof(*ns))
-			return ENOMEM;
-		ns = realloc(p->stack, ncap * sizeof(*ns));
-		if (!ns)
-			return ENOMEM;
-		p->stack = ns;
-		p->stack_cap = ncap;
-	}
+	if (lex_reserve(&p->stack, &p->stack_cap, depth + 1, sizeof(*p->stack)))
+		return ENOMEM;
 	p->stack[depth].dollar = dollar;
 	p->stack[depth].outer_emit = outer_emit;
 	return 0;
@@ -388,14 +286,14 @@ static int expand_brace(struct parser *p, size_t i, size_t e, size_t *depth, boo
 		fail(p, i, "unterminated ${...}");
 		return -1;
 	}
-	if (ne == ns || !is_name_start(buf[ns])) {
+	if (ne == ns || !lex_is_var_start(buf[ns])) {
 		fail(p, ns, "invalid variable name in ${...}");
 		return -1;
 	}
 	v = lookup_var(p, buf + ns, ne - ns);
 	if (buf[ne] == '}') {
 		*next = ne + 1;
-		return *emit && v ? sbuf_put(&p->val, v, strlen(v)) : 0;
+		return *emit && v ? val_put(p, v, strlen(v)) : 0;
 	}
 	if (buf[ne] == ':' && buf[ne + 1] == '-') {
 		use_default = !v || !*v;
@@ -408,7 +306,7 @@ static int expand_brace(struct parser *p, size_t i, size_t e, size_t *depth, boo
 		return -1;
 	}
 	if (*emit && !use_default) {
-		int rc = sbuf_put(&p->val, v, strlen(v));
+		int rc = val_put(p, v, strlen(v));
 
 		if (rc)
 			return rc;
@@ -430,12 +328,11 @@ static int expand_brace(struct parser *p, size_t i, size_t e, size_t *depth, boo
 static int expand(struct parser *p, size_t s, size_t e, bool dq)
 {
 	const char *buf = p->buf;
-	struct sbuf *b = &p->val;
 	size_t i = s, depth = 0;
 	bool emit = true;
 	int rc = 0;
 
-	b->n = 0;
+	p->val.n = 0;
 	while (i < e && !rc) {
 		char c = buf[i];
 
@@ -444,33 +341,33 @@ static int expand(struct parser *p, size_t s, size_t e, bool dq)
 
 			/* Unknown escapes stay as written, as compose-go keeps them. */
 			if (emit)
-				rc = t ? sbuf_putc(b, t) : sbuf_put(b, buf + i, 2);
+				rc = t ? val_putc(p, t) : val_put(p, buf + i, 2);
 			i += 2;
 		} else if (c == '}' && depth > 0) {
 			emit = p->stack[--depth].outer_emit;
 			i++;
 		} else if (c != '$' || i + 1 == e) {
-			rc = emit ? sbuf_putc(b, c) : 0;
+			rc = emit ? val_putc(p, c) : 0;
 			i++;
 		} else if (buf[i + 1] == '$') {
-			rc = emit ? sbuf_putc(b, '$') : 0;
+			rc = emit ? val_putc(p, '$') : 0;
 			i += 2;
 		} else if (buf[i + 1] == '{') {
 			rc = expand_brace(p, i, e, &depth, &emit, &i);
 			if (rc < 0)
 				return 0;
-		} else if (is_name_start(buf[i + 1])) {
+		} else if (lex_is_var_start(buf[i + 1])) {
 			size_t ns = i + 1;
 			const char *v;
 
-			for (i = ns; i < e && is_name_char(buf[i]); i++)
+			for (i = ns; i < e && lex_is_var_char(buf[i]); i++)
 				;
 			v = lookup_var(p, buf + ns, i - ns);
 			if (emit && v)
-				rc = sbuf_put(b, v, strlen(v));
+				rc = val_put(p, v, strlen(v));
 		} else {
 			/* "$5", "$-": not a reference, so the dollar is literal. */
-			rc = emit ? sbuf_putc(b, c) : 0;
+			rc = emit ? val_putc(p, c) : 0;
 			i++;
 		}
 	}
@@ -480,7 +377,7 @@ static int expand(struct parser *p, size_t s, size_t e, bool dq)
 		fail(p, p->stack[0].dollar, "unterminated ${...}");
 		return 0;
 	}
-	return sbuf_finish(b);
+	return lex_buf_finish(&p->val);
 }
 
 /* Sets KEY (at KS) to VALUE and records where that happened. */
@@ -541,16 +438,16 @@ static int parse_quoted(struct parser *p, size_t ks, size_t klen, size_t q, size
 			rc = expand(p, q + 1, i, true);
 		} else {
 			p->val.n = 0;
-			rc = sbuf_put(&p->val, buf + q + 1, i - q - 1);
+			rc = val_put(p, buf + q + 1, i - q - 1);
 			if (!rc)
-				rc = sbuf_finish(&p->val);
+				rc = lex_buf_finish(&p->val);
 		}
 		if (rc)
 			return rc;
 	}
 	eol = line_end(p, i);
 	*next = eol < p->len ? eol + 1 : p->len;
-	j = skip_blank(buf, i + 1, eol);
+	j = lex_skip_blank(buf, i + 1, eol);
 	if (!at_eol(p, j, eol) && buf[j] != '#')
 		fail(p, j, "unexpected text after closing quote");
 	return set_value(p, ks, klen);
@@ -564,14 +461,14 @@ static int parse_value(struct parser *p, size_t ks, size_t klen, size_t i, size_
 	size_t e;
 	int rc;
 
-	i = skip_blank(buf, i, eol);
+	i = lex_skip_blank(buf, i, eol);
 	if (i < eol && (buf[i] == '"' || buf[i] == '\''))
 		return parse_quoted(p, ks, klen, i, next);
 	/* '#' starts a comment only after a blank, so URLs with #frag survive. */
 	for (e = i; e < eol; e++)
-		if (buf[e] == '#' && is_blank(buf[e - 1]))
+		if (buf[e] == '#' && lex_is_blank(buf[e - 1]))
 			break;
-	while (e > i && (is_blank(buf[e - 1]) || buf[e - 1] == '\r'))
+	while (e > i && (lex_is_blank(buf[e - 1]) || buf[e - 1] == '\r'))
 		e--;
 	if (p->failed)
 		return 0;
@@ -597,9 +494,9 @@ static size_t skip_export(const struct parser *p, size_t i, size_t eol)
 {
 	size_t j;
 
-	if (eol - i < 7 || memcmp(p->buf + i, "export", 6) != 0 || !is_blank(p->buf[i + 6]))
+	if (eol - i < 7 || memcmp(p->buf + i, "export", 6) != 0 || !lex_is_blank(p->buf[i + 6]))
 		return i;
-	j = skip_blank(p->buf, i + 6, eol);
+	j = lex_skip_blank(p->buf, i + 6, eol);
 	if (at_eol(p, j, eol) || p->buf[j] == '#' || p->buf[j] == '=')
 		return i;
 	return j;
@@ -618,19 +515,19 @@ static int parse_entry(struct parser *p, size_t start, size_t *next)
 	*next = eol < p->len ? eol + 1 : p->len;
 	p->failed = false;
 	check_nul(p, start, eol, p->line, start);
-	i = skip_blank(buf, start, eol);
+	i = lex_skip_blank(buf, start, eol);
 	if (at_eol(p, i, eol) || buf[i] == '#')
 		return 0;
 	i = skip_export(p, i, eol);
 	ks = i;
-	while (i < eol && buf[i] != '=' && !is_blank(buf[i]) && buf[i] != '\r')
+	while (i < eol && buf[i] != '=' && !lex_is_blank(buf[i]) && buf[i] != '\r')
 		i++;
 	klen = i - ks;
 	if (!valid_key(buf + ks, klen)) {
 		bad_key(p, ks, klen);
 		return 0;
 	}
-	i = skip_blank(buf, i, eol);
+	i = lex_skip_blank(buf, i, eol);
 	if (i < eol && buf[i] == '=')
 		return parse_value(p, ks, klen, i + 1, eol, next);
 	/* The key ended at a blank, '=' or CR, so a '#' here follows a blank. */
@@ -650,9 +547,7 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 	size_t pos = 0, next, i;
 	int rc = 0;
 
-	/* Editors on Windows like to start files with a UTF-8 byte-order mark. */
-	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
-		pos = 3;
+	pos = lex_bom(buf, len);
 	while (pos < len) {
 		rc = parse_entry(&p, pos, &next);
 		if (rc)
@@ -663,10 +558,14 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 		p.ls = next;
 		pos = next;
 	}
-	free(p.val.p);
+	lex_buf_free(&p.val);
 	free(p.stack);
 	if (rc == EFBIG) {
 		report(&p, p.line, 0, "value longer than %d bytes", DOTENV_VALUE_MAX);
+		return EINVAL;
+	}
+	if (rc == E2BIG) {
+		report(&p, p.line, 0, "values longer than %d MiB in all", DOTENV_TOTAL_MAX >> 20);
 		return EINVAL;
 	}
 	if (rc)

@@ -9,8 +9,10 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "lex.h"
 
-#define DOTENV_VALUE_MAX (1024 * 1024) /* bytes in one value, after expansion */
+#define DOTENV_VALUE_MAX (1024 * 1024)      /* bytes in one value, after expansion */
+#define DOTENV_TOTAL_MAX (32 * 1024 * 1024) /* bytes of all values of one file, expanded */
 
 struct envvar {
 	char *key;
@@ -23,6 +25,7 @@ struct envvar {
 struct envlist {
 	struct envvar *v;
 	size_t n, cap;
+	struct lex_index index; /* key -> position in v, so a lookup is O(1) */
 };
 
 /*
@@ -30,7 +33,7 @@ struct envlist {
  * variable's SRC and LINE are cleared.
  */
 int envlist_set(struct envlist *l, const char *key, size_t keylen, const char *value);
-/* The variable KEY (KEYLEN bytes), or NULL. */
+/* The variable KEY (KEYLEN bytes), or NULL. O(1). */
 struct envvar *envlist_find(const struct envlist *l, const char *key, size_t keylen);
 /* The value of KEY (KEYLEN bytes), or NULL. */
 const char *envlist_get(const struct envlist *l, const char *key, size_t keylen);

@@ -7,30 +7,14 @@
 #include "formation.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lex.h"
 
 #define PORT_MIN 1L
 #define PORT_MAX 65535L
 #define PORT_BLOCK 100L /* foreman gives each process type 100 ports */
-
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-static unsigned to_uint(size_t v)
-{
-	return v > UINT_MAX ? UINT_MAX : (unsigned)v;
-}
 
 /* Keeps a long name from pushing the rest out of a DIAG_MSG_MAX message. */
 static int name_width(size_t n)
@@ -38,44 +22,9 @@ static int name_width(size_t n)
 	return n > 64 ? 64 : (int)n;
 }
 
-/*
- * Renders up to 32 bytes of S for a message, non-printables (and quote and
- * backslash, to stay unambiguous) as \xNN, "..." when cut short. DST must
- * hold at least 4 * 32 + 4 bytes.
- */
-static void show_token(char *dst, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, o = 0;
-
-	for (i = 0; i < n && i < 32; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
-			dst[o++] = (char)c;
-			continue;
-		}
-		dst[o++] = '\\';
-		dst[o++] = 'x';
-		dst[o++] = hex[c >> 4];
-		dst[o++] = hex[c & 0xf];
-	}
-	if (i < n) {
-		memcpy(dst + o, "...", 3);
-		o += 3;
-	}
-	dst[o] = '\0';
-}
-
 static long find_range(const struct formation *f, const char *name, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < f->n; i++) {
-		if (strlen(f->v[i].name) == n && memcmp(f->v[i].name, name, n) == 0)
-			return (long)i;
-	}
-	return -1;
+	return lex_index_find(&f->index, name, n);
 }
 
 static int append(struct formation *f, size_t *cap, const char *name, size_t n,
@@ -83,24 +32,14 @@ static int append(struct formation *f, size_t *cap, const char *name, size_t n,
 {
 	struct formation_entry *e;
 
-	if (f->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		struct formation_entry *nv;
-
-		if (ncap > SIZE_MAX / sizeof(*nv))
-			return ENOMEM;
-		nv = realloc(f->v, ncap * sizeof(*nv));
-		if (!nv)
-			return ENOMEM;
-		f->v = nv;
-		*cap = ncap;
-	}
-	e = &f->v[f->n];
-	e->name = malloc(n + 1);
-	if (!e->name)
+	if (lex_reserve(&f->v, cap, f->n + 1, sizeof(*f->v)))
 		return ENOMEM;
-	memcpy(e->name, name, n);
-	e->name[n] = '\0';
+	e = &f->v[f->n];
+	e->name = lex_strndup(name, n);
+	if (!e->name || lex_index_add(&f->index, e->name, n, f->n)) {
+		free(e->name);
+		return ENOMEM;
+	}
 	e->count = count;
 	f->n++;
 	return 0;
@@ -116,36 +55,32 @@ static int parse_item(const char *spec, const char *copy, size_t b, size_t e,
 {
 	const char *eq = memchr(spec + b, '=', e - b);
 	size_t ne, cb, i, namelen;
-	char shown[4 * 32 + 4];
+	char shown[LEX_SHOW_SIZE(LEX_SHOW_MAX)];
 	unsigned long v;
 	char *end;
 
 	if (!eq) {
-		diag_add(errs, 0, to_uint(b + 1), "expected name=count");
+		diag_add(errs, 0, lex_uint(b + 1), "expected name=count");
 		return 0;
 	}
 	ne = (size_t)(eq - spec);
-	while (ne > b && is_blank(spec[ne - 1]))
+	while (ne > b && lex_is_blank(spec[ne - 1]))
 		ne--;
 	namelen = ne - b;
 	if (namelen == 0) {
-		diag_add(errs, 0, to_uint(b + 1), "empty process name");
+		diag_add(errs, 0, lex_uint(b + 1), "empty process name");
 		return 0;
 	}
-	for (i = b; i < ne; i++) {
-		if (!is_name_char(spec[i])) {
-			show_token(shown, spec + i, 1);
-			diag_add(errs, 0, to_uint(i + 1),
-				 "invalid character '%s' in process name", shown);
-			return 0;
-		}
+	i = b + lex_name_bad(spec + b, namelen);
+	if (i < ne) {
+		diag_add(errs, 0, lex_uint(i + 1), "invalid character '%s' in process name",
+			 lex_show(shown, spec + i, 1, 1));
+		return 0;
 	}
 
-	cb = (size_t)(eq - spec) + 1;
-	while (cb < e && is_blank(spec[cb]))
-		cb++;
+	cb = lex_skip_blank(spec, (size_t)(eq - spec) + 1, e);
 	if (cb == e) {
-		diag_add(errs, 0, to_uint(cb + 1), "missing count for '%.*s'",
+		diag_add(errs, 0, lex_uint(cb + 1), "missing count for '%.*s'",
 			 name_width(namelen), spec + b);
 		return 0;
 	}
@@ -157,62 +92,47 @@ static int parse_item(const char *spec, const char *copy, size_t b, size_t e,
 	if (end != copy + e)
 		goto bad_count;
 	if (errno == ERANGE || v > FORMATION_MAX) {
-		show_token(shown, spec + cb, e - cb);
-		diag_add(errs, 0, to_uint(cb + 1), "count %s for '%.*s' out of range 0..%d",
-			 shown, name_width(namelen), spec + b, FORMATION_MAX);
+		diag_add(errs, 0, lex_uint(cb + 1), "count %s for '%.*s' out of range 0..%d",
+			 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), name_width(namelen),
+			 spec + b, FORMATION_MAX);
 		return 0;
 	}
 
 	if (find_range(f, spec + b, namelen) >= 0) {
-		diag_add(errs, 0, to_uint(b + 1), "'%.*s' given twice",
+		diag_add(errs, 0, lex_uint(b + 1), "'%.*s' given twice",
 			 name_width(namelen), spec + b);
 		return 0;
 	}
 	return append(f, cap, spec + b, namelen, (unsigned)v);
 
 bad_count:
-	show_token(shown, spec + cb, e - cb);
-	diag_add(errs, 0, to_uint(cb + 1), "invalid count '%s' for '%.*s'", shown,
-		 name_width(namelen), spec + b);
+	diag_add(errs, 0, lex_uint(cb + 1), "invalid count '%s' for '%.*s'",
+		 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), name_width(namelen), spec + b);
 	return 0;
 }
 
 int formation_parse(const char *spec, size_t len, struct formation *out, struct diags *errs)
 {
 	size_t errs_before = errs->n + errs->dropped;
-	size_t cap = 0, off = 0, i;
+	size_t cap = 0, pos = 0;
+	struct lex_item it;
 	char *copy;
 	int err = 0;
 
-	out->v = NULL;
-	out->n = 0;
-	for (i = 0; i < len && is_blank(spec[i]); i++)
-		;
-	if (i == len) {
+	memset(out, 0, sizeof(*out));
+	if (lex_skip_blank(spec, 0, len) == len) {
 		diag_add(errs, 0, 1, "empty formation");
 		return EINVAL;
 	}
-	copy = malloc(len + 1);
+	copy = lex_strndup(spec, len);
 	if (!copy)
 		return ENOMEM;
-	memcpy(copy, spec, len);
-	copy[len] = '\0';
-
-	for (;;) {
-		const char *comma = memchr(spec + off, ',', len - off);
-		size_t b = off, e = comma ? (size_t)(comma - spec) : len;
-
-		while (b < e && is_blank(spec[b]))
-			b++;
-		while (e > b && is_blank(spec[e - 1]))
-			e--;
-		if (b == e)
-			diag_add(errs, 0, to_uint(b + 1), "empty item");
+	while (!err && lex_next_item(spec, len, &pos, &it)) {
+		lex_trim(spec, &it.b, &it.e);
+		if (it.b == it.e)
+			diag_add(errs, 0, lex_uint(it.b + 1), "empty item");
 		else
-			err = parse_item(spec, copy, b, e, out, &cap, errs);
-		if (err || !comma)
-			break;
-		off = (size_t)(comma - spec) + 1;
+			err = parse_item(spec, copy, it.b, it.e, out, &cap, errs);
 	}
 	free(copy);
 
@@ -223,16 +143,26 @@ int formation_parse(const char *spec, size_t len, struct formation *out, struct 
 	return errs->n + errs->dropped != errs_before ? EINVAL : 0;
 }
 
-unsigned formation_count(const struct formation *f, const char *name)
+const struct formation_entry *formation_find(const struct formation *f, const char *name)
 {
 	long i;
 
 	if (!f || !name)
-		return 1;
+		return NULL;
 	i = find_range(f, name, strlen(name));
 	if (i < 0)
 		i = find_range(f, "all", 3);
-	return i < 0 ? 1 : f->v[i].count;
+	return i < 0 ? NULL : &f->v[i];
+}
+
+unsigned formation_count(const struct formation *f, const char *name)
+{
+	const struct formation_entry *e = formation_find(f, name);
+
+	/* foreman's rule: a formation counts what it names, and nothing else. */
+	if (e)
+		return e->count;
+	return f && f->n ? 0 : 1;
 }
 
 int formation_port(long base, size_t type_index, unsigned instance, long *port)
@@ -251,6 +181,19 @@ int formation_port(long base, size_t type_index, unsigned instance, long *port)
 	return 0;
 }
 
+unsigned formation_first_bad_port(long base, size_t type_index, unsigned count)
+{
+	long p;
+
+	/* Ports grow with the instance number: if the last fits, all do. */
+	if (count == 0 || formation_port(base, type_index, count, &p) == 0)
+		return 0;
+	if (formation_port(base, type_index, 1, &p))
+		return 1;
+	/* The first instance fits, so P = base + 100 * type_index <= PORT_MAX. */
+	return (unsigned)(PORT_MAX - p + 2);
+}
+
 void formation_free(struct formation *f)
 {
 	size_t i;
@@ -260,6 +203,6 @@ void formation_free(struct formation *f)
 	for (i = 0; i < f->n; i++)
 		free(f->v[i].name);
 	free(f->v);
-	f->v = NULL;
-	f->n = 0;
+	lex_index_free(&f->index);
+	memset(f, 0, sizeof(*f));
 }

@@ -9,8 +9,10 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "lex.h"
 
-#define FORMATION_MAX 10000 /* instances of one type */
+#define FORMATION_MAX 10000       /* instances of one type */
+#define FORMATION_TOTAL_MAX 10000 /* instances in all: each is a process and a thread */
 
 struct formation_entry {
 	char *name; /* a process type name, or "all" */
@@ -20,6 +22,7 @@ struct formation_entry {
 struct formation {
 	struct formation_entry *v;
 	size_t n;
+	struct lex_index index; /* name -> position in v */
 };
 
 /*
@@ -30,7 +33,14 @@ struct formation {
  */
 int formation_parse(const char *spec, size_t len, struct formation *out, struct diags *errs);
 
-/* Instances of NAME: its own entry, else "all", else 1. F may be empty. */
+/* NAME's own entry, else the "all" entry, else NULL. F may be NULL. */
+const struct formation_entry *formation_find(const struct formation *f, const char *name);
+
+/*
+ * Instances of NAME, foreman's rule: its own entry, else "all", else 0 -
+ * a formation starts only what it names (-m web=2 starts web.1 and web.2
+ * and nothing else). An empty formation (no -m; F NULL or empty) gives 1.
+ */
 unsigned formation_count(const struct formation *f, const char *name);
 
 /*
@@ -38,6 +48,13 @@ unsigned formation_count(const struct formation *f, const char *name);
  * in *PORT and returns 0, or returns ERANGE when it falls outside 1..65535.
  */
 int formation_port(long base, size_t type_index, unsigned instance, long *port);
+
+/*
+ * The first instance (1..COUNT) of the type at TYPE_INDEX whose port falls
+ * outside 1..65535, or 0 when all COUNT ports are in range. O(1), so ports
+ * can be checked before any instance exists.
+ */
+unsigned formation_first_bad_port(long base, size_t type_index, unsigned count);
 
 void formation_free(struct formation *f);
 

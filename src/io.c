@@ -60,10 +60,15 @@ ssize_t io_read(int fd, void *buf, size_t len)
 	return n;
 }
 
-/* Reads FD to its end; SIZE_HINT (0: unknown) sizes the first buffer. */
+/*
+ * Reads FD to its end, at most IO_READ_MAX bytes; SIZE_HINT (0: unknown)
+ * sizes the first buffer. Growth stops one byte past the bound, which tells
+ * "exactly the bound" from "more": /dev/zero costs 16 MiB, not all memory.
+ */
 static int read_all(int fd, size_t size_hint, char **buf, size_t *len)
 {
-	size_t cap = size_hint ? size_hint + 1 : 4096, have = 0;
+	const size_t most = (size_t)IO_READ_MAX + 2; /* the byte past the bound, and the NUL */
+	size_t cap = size_hint && size_hint <= IO_READ_MAX ? size_hint + 2 : 4096, have = 0;
 	char *b = malloc(cap);
 
 	if (!b)
@@ -72,14 +77,15 @@ static int read_all(int fd, size_t size_hint, char **buf, size_t *len)
 		ssize_t n;
 
 		if (have + 1 >= cap) {
-			char *nb = realloc(b, cap * 2);
+			size_t ncap = cap > most / 2 ? most : cap * 2;
+			char *nb = realloc(b, ncap);
 
 			if (!nb) {
 				free(b);
 				return ENOMEM;
 			}
 			b = nb;
-			cap *= 2;
+			cap = ncap;
 		}
 		n = io_read(fd, b + have, cap - have - 1);
 		if (n < 0) {
@@ -91,6 +97,10 @@ static int read_all(int fd, size_t size_hint, char **buf, size_t *len)
 		if (n == 0)
 			break;
 		have += (size_t)n;
+		if (have > IO_READ_MAX) {
+			free(b);
+			return EFBIG;
+		}
 	}
 	b[have] = '\0';
 	*buf = b;
@@ -115,6 +125,8 @@ int io_read_file(const char *path, char **buf, size_t *len)
 		err = errno;
 	else if (S_ISDIR(st.st_mode))
 		err = EISDIR;
+	else if (S_ISREG(st.st_mode) && st.st_size > IO_READ_MAX)
+		err = EFBIG;
 	else
 		err = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, buf, len);
 	close(fd);

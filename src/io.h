@@ -19,8 +19,16 @@ int io_write_count(int fd, const void *buf, size_t len, size_t *done);
 ssize_t io_read(int fd, void *buf, size_t len);
 
 /*
- * Reads a whole regular file into a fresh NUL-terminated buffer (the NUL is
- * not counted in *LEN). Returns 0 or an errno value (EISDIR for a folder).
+ * The most io_read_file and io_read_fd read: configuration, not data, and
+ * /dev/zero or an endless pipe must not take all memory. The number is in
+ * messages as "larger than 16 MiB".
+ */
+#define IO_READ_MAX (16 * 1024 * 1024)
+
+/*
+ * Reads a whole file into a fresh NUL-terminated buffer (the NUL is not
+ * counted in *LEN). Returns 0 or an errno value: EISDIR for a folder, EFBIG
+ * past IO_READ_MAX bytes.
  */
 int io_read_file(const char *path, char **buf, size_t *len);
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "lex.h"
 
 #define PROCFILE_NAME_MAX 63
 
@@ -21,6 +22,7 @@ struct proctype {
 struct procfile {
 	struct proctype *v; /* in file order: the order of PORT blocks and start-up */
 	size_t n;
+	struct lex_index index; /* name -> position in v: duplicates and lookups in O(1) */
 };
 
 /*
@@ -30,8 +32,10 @@ struct procfile {
  */
 int procfile_parse(const char *buf, size_t len, struct procfile *out, struct diags *errs);
 
-/* Index of the type called NAME, or -1. */
+/* Index of the type called NAME, or -1. O(1). */
 long procfile_find(const struct procfile *pf, const char *name);
+/* The same for N bytes of NAME (an item of a comma list). */
+long procfile_find_range(const struct procfile *pf, const char *name, size_t n);
 
 void procfile_free(struct procfile *pf);
 

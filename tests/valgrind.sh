@@ -96,7 +96,7 @@ run() {
 	fi
 }
 
-run procfile-first-exit 3 -- -m worker=2 -t 1
+run procfile-first-exit 3 -- -m all=1,worker=2 -t 1
 run procfile-sigterm 0 timeout --foreground --preserve-status -s TERM 3 -- -m web=3 -t 1 start web worker
 run single-orphans 5 -- -t 1 -- sh -c 'echo hi; (sleep 30 &); exit 5'
 # shellcheck disable=SC2016 # expanded by the child's shell

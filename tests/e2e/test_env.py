@@ -32,7 +32,7 @@ def collect(procinit, tmp_path, names, count, *args, env=None, procfile=None):
 
 
 def test_default_ports_and_ps(procinit, tmp_path):
-    got = collect(procinit, tmp_path, ["web", "worker"], 3, "-m", "web=2")
+    got = collect(procinit, tmp_path, ["web", "worker"], 3, "-m", "all=1,web=2")
     assert got == {
         "web.1": "PS=web.1 PORT=5000 FOO=unset BAR=unset",
         "web.2": "PS=web.2 PORT=5001 FOO=unset BAR=unset",
@@ -41,9 +41,9 @@ def test_default_ports_and_ps(procinit, tmp_path):
 
 
 def test_port_option_and_third_type(procinit, tmp_path):
-    got = collect(procinit, tmp_path, ["a", "b", "c"], 5, "-p", "6000", "-m", "c=3,a=1")
+    got = collect(procinit, tmp_path, ["a", "b", "c"], 4, "-p", "6000", "-m", "c=3,a=1")
     assert {k: v.split()[1] for k, v in got.items()} == {
-        "a.1": "PORT=6000", "b.1": "PORT=6100",
+        "a.1": "PORT=6000",
         "c.1": "PORT=6200", "c.2": "PORT=6201", "c.3": "PORT=6202",
     }
 
@@ -51,7 +51,9 @@ def test_port_option_and_third_type(procinit, tmp_path):
 def test_port_index_counts_entries_not_started(procinit, tmp_path):
     got = collect(procinit, tmp_path, ["web", "worker", "clock"], 1, "start", "clock")
     assert got == {"clock.1": "PS=clock.1 PORT=5200 FOO=unset BAR=unset"}
-    got = collect(procinit, tmp_path, ["web", "worker", "clock"], 1, "-m", "web=0,clock=0")
+    got = collect(procinit, tmp_path, ["web", "worker", "clock"], 1, "-m", "all=1,web=0,clock=0")
+    assert got == {"worker.1": "PS=worker.1 PORT=5100 FOO=unset BAR=unset"}
+    got = collect(procinit, tmp_path, ["web", "worker", "clock"], 1, "-m", "worker=1")
     assert got == {"worker.1": "PS=worker.1 PORT=5100 FOO=unset BAR=unset"}
 
 
@@ -64,6 +66,44 @@ def test_start_subset_with_formation(procinit, tmp_path):
 def test_formation_all(procinit, tmp_path):
     got = collect(procinit, tmp_path, ["web", "worker"], 3, "-m", "all=2,worker=1")
     assert sorted(got) == ["web.1", "web.2", "worker.1"]
+
+
+# foreman's formation rule (issue 11): -m starts what it names (and `all=N`
+# the rest); without -m, one of each.
+
+def test_formation_starts_only_what_it_names(procinit, tmp_path):
+    got = collect(procinit, tmp_path, ["web", "worker", "clock"], 2, "-m", "web=2")
+    assert got == {
+        "web.1": "PS=web.1 PORT=5000 FOO=unset BAR=unset",
+        "web.2": "PS=web.2 PORT=5001 FOO=unset BAR=unset",
+    }
+
+
+def test_formation_all_gives_the_rest(procinit, tmp_path):
+    got = collect(procinit, tmp_path, ["web", "worker", "clock"], 4, "-m", "all=2,web=0")
+    assert sorted(got) == ["clock.1", "clock.2", "worker.1", "worker.2"]
+    assert got["clock.2"].startswith("PS=clock.2 PORT=5201 ")
+
+
+def test_without_formation_one_of_each(procinit, tmp_path):
+    got = collect(procinit, tmp_path, ["web", "worker", "clock"], 3)
+    assert sorted(got) == ["clock.1", "web.1", "worker.1"]
+
+
+def test_start_name_not_in_formation_runs_once(procinit, tmp_path):
+    """`start web` asks for web: the formation not naming it does not make it 0 (foreman: web=1)."""
+    got = collect(procinit, tmp_path, ["web", "worker", "clock"], 1, "-m", "worker=2", "start", "web")
+    assert got == {"web.1": "PS=web.1 PORT=5000 FOO=unset BAR=unset"}
+
+
+def test_formation_naming_nothing_to_run(run_cli, tmp_path):
+    write_procfile(tmp_path, "web: exit 0\nworker: exit 0\nclock: exit 0")
+    for args in (["-m", "web=0"], ["-m", "web=0", "check"], ["-m", "all=0,web=0"],
+                 ["-m", "worker=0", "start", "worker"]):
+        r = run_cli(*args)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", "procinit: nothing to run\n"), args
+    r = run_cli("-m", "clock=3", "check")
+    assert (r.returncode, r.stderr) == (0, ""), r.stderr
 
 
 def test_port_from_environment(procinit, tmp_path):

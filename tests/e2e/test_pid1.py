@@ -29,7 +29,7 @@ def test_pid1_is_pid1(procinit, tmp_path):
 
 def test_pid1_first_exit_status(procinit, tmp_path):
     write_procfile(tmp_path, SEED.format(s0=1000, s1=0.3))
-    p = procinit("-m", "loop=2", pid1=True)
+    p = procinit("-m", "all=1,loop=2", pid1=True)
     assert p.wait() == 1, p.dump()
     lines = p.lines()
     assert [ln.split(" start")[0] for ln in lines if " start at pid: " in ln] == [
@@ -42,7 +42,7 @@ def test_pid1_first_exit_status(procinit, tmp_path):
                                           (signal.SIGINT, "ctrl-c detected")], ids=["TERM", "INT"])
 def test_pid1_stop_signal(procinit, tmp_path, sig, announce):
     write_procfile(tmp_path, SEED.format(s0=1000, s1=1000))
-    p = procinit("-m", "loop=2", pid1=True)
+    p = procinit("-m", "all=1,loop=2", pid1=True)
     p.wait_line(r"loop\.2   \| hello world")
     assert proc_stat(p.pid)[3] == COMM
     p.signal(sig)

@@ -51,7 +51,7 @@ def test_first_exit_stops_others(procinit, tmp_path, first, code, text):
         seed_procfile(tmp_path, 1000, 0.5)
     else:
         seed_procfile(tmp_path, 0.5, 1000)
-    p = procinit("-m", "loop=2")
+    p = procinit("-m", "all=1,loop=2")
     rc = p.wait()
     lines = p.lines()
     assert rc == code, p.dump()
@@ -69,7 +69,7 @@ def test_first_exit_stops_others(procinit, tmp_path, first, code, text):
                                           (signal.SIGTERM, "SIGTERM received")], ids=["INT", "TERM"])
 def test_signal_stops_all(procinit, tmp_path, sig, announce):
     seed_procfile(tmp_path, 1000, 1000)
-    p = procinit("-m", "loop=2")
+    p = procinit("-m", "all=1,loop=2")
     p.wait_line(r"loop\.1   \| hello world")
     p.wait_line(r"loop\.2   \| hello world")
     p.signal(sig)
@@ -88,7 +88,7 @@ def test_signal_stops_all(procinit, tmp_path, sig, announce):
 def test_loop_output_prefix(procinit, tmp_path):
     """Process output lines carry the padded name; nothing else precedes ' | '."""
     seed_procfile(tmp_path, 1000, 1)
-    p = procinit("-m", "loop=2")
+    p = procinit("-m", "all=1,loop=2")
     assert p.wait() == 1
     for ln in p.lines():
         assert re.fullmatch(r"(system  |exit_0\.1|exit_1\.1|loop\.1  |loop\.2  ) \| .*", ln), ln

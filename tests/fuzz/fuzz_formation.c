@@ -22,6 +22,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if ((rc == 0) != (errs.n == 0 && errs.dropped == 0))
 		abort();
+	/* foreman's rule: a name the formation cannot hold gets "all" or 0 (1 when empty). */
+	if (rc == 0) {
+		const struct formation_entry *all = formation_find(&f, "all");
+
+		if (formation_count(&f, ".") != (all ? all->count : f.n ? 0 : 1))
+			abort();
+	}
 	for (size_t i = 0; i < f.n; i++) {
 		if (f.v[i].count > FORMATION_MAX)
 			abort();

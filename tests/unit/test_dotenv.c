@@ -95,16 +95,30 @@ static void test_many_keys(void)
 	char key[16];
 	int i, ok = 1;
 
-	for (i = 0; i < 1000; i++) {
+	for (i = 0; i < 100000; i++) {
 		snprintf(key, sizeof(key), "K%d", i);
 		ok &= envlist_set(&l, key, strlen(key), key) == 0;
 	}
 	CHECK(ok);
-	CHECK(l.n == 1000);
+	CHECK(l.n == 100000);
 	CHECK_STREQ(get(&l, "K0"), "K0");
-	CHECK_STREQ(get(&l, "K999"), "K999");
+	CHECK_STREQ(get(&l, "K99999"), "K99999");
 	CHECK_STREQ(l.v[500].key, "K500");
+	/* Setting again replaces in place: same position, no new entry. */
+	for (i = 0; i < 100000; i += 7) {
+		snprintf(key, sizeof(key), "K%d", i);
+		ok &= envlist_set(&l, key, strlen(key), "again") == 0;
+	}
+	CHECK(ok && l.n == 100000);
+	for (i = 0; i < 100000; i++) {
+		snprintf(key, sizeof(key), "K%d", i);
+		ok &= envlist_find(&l, key, strlen(key)) == &l.v[i];
+		ok &= strcmp(get(&l, key), i % 7 ? key : "again") == 0;
+	}
+	CHECK(ok);
+	CHECK(get(&l, "K100000") == NULL);
 	envlist_free(&l);
+	CHECK(get(&l, "K0") == NULL);
 }
 
 static void test_basic(void)
@@ -441,6 +455,14 @@ static void test_bad_keys(void)
 	CHECK(strlen(errs.v[0].msg) < 100);
 	CHECK(strcmp(errs.v[0].msg + strlen(errs.v[0].msg) - 4, "...'") == 0);
 	envlist_free(&l);
+
+	/* Shown as the other parsers show tokens: quote and backslash escaped, 32 bytes. */
+	CHECK(parse("a'b=1\nc\\d=2\n" "0123456789012345678901234567890123456789=3\n", &l) == EINVAL);
+	CHECK(errs.n == 3);
+	CHECK_ERR(0, 1, 1, "invalid variable name 'a\\x27b'");
+	CHECK_ERR(1, 2, 1, "invalid variable name 'c\\x5cd'");
+	CHECK_ERR(2, 3, 1, "invalid variable name '01234567890123456789012345678901...'");
+	envlist_free(&l);
 }
 
 static void test_expected_kv(void)
@@ -633,6 +655,37 @@ static void test_bom_and_bomb(void)
 	CHECK(errs.n == 1 && strcmp(errs.v[0].msg, "value longer than 1048576 bytes") == 0);
 	CHECK(get(&l, "A") && strlen(get(&l, "A")) == 64u << 14);
 	envlist_free(&l);
+
+}
+
+/*
+ * Copying a big value line after line stops at DOTENV_TOTAL_MAX: A is
+ * 512 KiB after line 14 (1 MiB made so far), and B63 on line 77 passes 32 MiB.
+ */
+static void test_total_bound(void)
+{
+	struct envlist l = { 0 };
+	struct lex_buf b = { 0 };
+	char line[32];
+	int ok = 1, n;
+
+	ok &= lex_buf_put(&b, "A=", 2) == 0;
+	for (int i = 0; i < 64; i++)
+		ok &= lex_buf_putc(&b, '0') == 0;
+	ok &= lex_buf_putc(&b, '\n') == 0;
+	for (int i = 0; i < 13; i++)
+		ok &= lex_buf_put(&b, "A=$A$A\n", 7) == 0;
+	for (int i = 1; i <= 1000; i++) {
+		n = snprintf(line, sizeof(line), "B%d=$A\n", i);
+		ok &= lex_buf_put(&b, line, (size_t)n) == 0;
+	}
+	CHECK(ok);
+	CHECK(parse_len(b.p, b.n, &l) == EINVAL);
+	CHECK(errs.n == 1 && errs.v[0].line == 77);
+	CHECK(errs.n == 1 && strcmp(errs.v[0].msg, "values longer than 32 MiB in all") == 0);
+	CHECK(get(&l, "B62") && !get(&l, "B63") && l.n == 63);
+	envlist_free(&l);
+	lex_buf_free(&b);
 }
 
 /* Each variable remembers the file and line that set it last; envlist_set forgets them. */
@@ -660,6 +713,7 @@ static void test_where_set(void)
 int main(void)
 {
 	test_bom_and_bomb();
+	test_total_bound();
 	test_envlist();
 	test_where_set();
 	test_many_keys();

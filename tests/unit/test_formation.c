@@ -99,7 +99,7 @@ static void test_good(void)
 
 static void test_count(void)
 {
-	struct formation f, empty = { NULL, 0 };
+	struct formation f, empty = { 0 };
 
 	CHECK(PARSE("all=3,web=2,worker=0", &f, &d) == 0);
 	CHECK(formation_count(&f, "web") == 2);
@@ -108,17 +108,37 @@ static void test_count(void)
 	CHECK(formation_count(&f, "we") == 3);
 	formation_free(&f);
 
+	/* foreman's rule: what the formation does not name gets 0, not 1. */
 	CHECK(PARSE("web=2", &f, &d) == 0);
 	CHECK(formation_count(&f, "web") == 2);
-	CHECK(formation_count(&f, "clock") == 1);
+	CHECK(formation_count(&f, "clock") == 0);
+	CHECK(formation_find(&f, "web") == &f.v[0]);
+	CHECK(formation_find(&f, "clock") == NULL);
+	formation_free(&f);
+
+	CHECK(PARSE("worker=0", &f, &d) == 0);
+	CHECK(formation_count(&f, "worker") == 0);
+	CHECK(formation_count(&f, "web") == 0);
+	CHECK(formation_find(&f, "worker") == &f.v[0]);
 	formation_free(&f);
 
 	CHECK(PARSE("all=0", &f, &d) == 0);
 	CHECK(formation_count(&f, "web") == 0);
+	CHECK(formation_find(&f, "web") == &f.v[0]);
 	formation_free(&f);
 
+	CHECK(PARSE("web=0,all=4", &f, &d) == 0);
+	CHECK(formation_count(&f, "web") == 0);
+	CHECK(formation_count(&f, "all") == 4);
+	CHECK(formation_count(&f, "clock") == 4);
+	CHECK(formation_find(&f, "clock") == &f.v[1]);
+	formation_free(&f);
+
+	/* Without a formation: one of each. */
 	CHECK(formation_count(&empty, "web") == 1);
 	CHECK(formation_count(NULL, "web") == 1);
+	CHECK(formation_find(&empty, "web") == NULL);
+	CHECK(formation_find(NULL, "web") == NULL);
 }
 
 static void test_errors(void)
@@ -287,6 +307,39 @@ static void test_port(void)
 	CHECK(port_fails(5000, 0, UINT_MAX));
 }
 
+/* The first bad port, found in O(1), against a walk over every instance. */
+static unsigned first_bad_walk(long base, size_t type_index, unsigned count)
+{
+	long port;
+
+	for (unsigned n = 1; n <= count; n++)
+		if (formation_port(base, type_index, n, &port))
+			return n;
+	return 0;
+}
+
+static void test_first_bad_port(void)
+{
+	static const long bases[] = { 1, 35, 36, 5000, 65400, 65535, 0, 65536 };
+	static const size_t types[] = { 0, 1, 5, 506, 600, 654, 655, 656, 50000 };
+	static const unsigned counts[] = { 0, 1, 2, 100, 9936, 9937, 10000 };
+	int ok = 1;
+
+	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
+		for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+			for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++)
+				ok &= formation_first_bad_port(bases[b], types[t], counts[c]) ==
+				      first_bad_walk(bases[b], types[t], counts[c]);
+	CHECK(ok);
+	/* -m all=10000 over 600 types (base 5000): p506 is the first to pass 65535. */
+	CHECK(formation_first_bad_port(5000, 505, 10000) == 0);
+	CHECK(formation_first_bad_port(5000, 506, 10000) == 9937);
+	CHECK(formation_first_bad_port(65500, 0, 200) == 37);
+	CHECK(formation_first_bad_port(5000, 700, 1) == 1);
+	CHECK(formation_first_bad_port(5000, 700, 0) == 0);
+	CHECK(formation_first_bad_port(1, 0, UINT_MAX) == 65536);
+}
+
 int main(void)
 {
 	test_good();
@@ -296,5 +349,6 @@ int main(void)
 	test_many_errors();
 	test_diag_limit();
 	test_port();
+	test_first_bad_port();
 	return harness_report("test_formation");
 }

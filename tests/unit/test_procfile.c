@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for src/procfile.c: exact names, commands, line numbers, and the
- * exact line/col/message of every error. Single-threaded; no locks.
+ * exact line/col/message of every error, lookups in a file of 50,000 entries.
+ * Single-threaded; no locks.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -214,6 +215,36 @@ static void test_duplicate(void)
 	procfile_free(&pf);
 }
 
+/* 50,000 entries: each found at its index, a late duplicate names the first line. */
+static void test_many_entries(void)
+{
+	struct lex_buf b = { 0 };
+	struct procfile pf;
+	char line[64];
+	int ok = 1, n;
+
+	for (int i = 0; i < 50000; i++) {
+		n = snprintf(line, sizeof(line), "p%d: run %d\n", i, i);
+		ok &= lex_buf_put(&b, line, (size_t)n) == 0;
+	}
+	CHECK(ok && lex_buf_put(&b, "p49999: again\n", 14) == 0);
+	CHECK(parse(b.p, b.n, &pf, &d) == EINVAL);
+	CHECK(d.n == 1 && diag_is(&d, 0, 50001, 1,
+				  "duplicate process 'p49999' (first defined on line 50000)"));
+	CHECK(pf.n == 50000);
+	for (int i = 0; i < 50000; i++) {
+		snprintf(line, sizeof(line), "p%d", i);
+		ok &= procfile_find(&pf, line) == i;
+	}
+	CHECK(ok);
+	CHECK(procfile_find(&pf, "p50000") == -1);
+	CHECK(procfile_find(&pf, "p") == -1);
+	CHECK(procfile_find(&pf, NULL) == -1);
+	procfile_free(&pf);
+	CHECK(pf.v == NULL && pf.n == 0 && procfile_find(&pf, "p0") == -1);
+	lex_buf_free(&b);
+}
+
 static void test_bom(void)
 {
 	struct procfile pf;
@@ -338,6 +369,7 @@ int main(void)
 	test_long_line();
 	test_line_errors();
 	test_duplicate();
+	test_many_entries();
 	test_nul();
 	test_bom();
 	test_no_processes();

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for src/lex.c: the blank and name rules, the message renderer,
+ * the BOM skip, the growable buffer and array, the comma-list walker (empty
+ * items included) and the name index (collisions, growth, 100,000 names).
+ * Single-threaded; no locks.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "lex.h"
+
+static void test_rules(void)
+{
+	size_t b, e;
+
+	CHECK(lex_is_blank(' ') && lex_is_blank('\t'));
+	CHECK(!lex_is_blank('\r') && !lex_is_blank('\n') && !lex_is_blank('\0') && !lex_is_blank('x'));
+	CHECK(lex_skip_blank(" \t x", 0, 4) == 3);
+	CHECK(lex_skip_blank("   ", 1, 2) == 2);
+	b = 0, e = 6;
+	lex_trim(" \tab \t", &b, &e);
+	CHECK(b == 2 && e == 4);
+	b = 0, e = 3;
+	lex_trim("   ", &b, &e);
+	CHECK(b == e);
+
+	CHECK(lex_is_name_char('a') && lex_is_name_char('Z') && lex_is_name_char('0'));
+	CHECK(lex_is_name_char('_') && lex_is_name_char('-'));
+	CHECK(!lex_is_name_char('.') && !lex_is_name_char(' ') && !lex_is_name_char('\xc3'));
+	CHECK(!lex_is_name_char(':') && !lex_is_name_char('='));
+	CHECK(lex_name_bad("web-1_x", 7) == 7);
+	CHECK(lex_name_bad("we.b", 4) == 2);
+	CHECK(lex_name_bad("", 0) == 0);
+
+	CHECK(lex_is_var_start('A') && lex_is_var_start('_') && !lex_is_var_start('1'));
+	CHECK(lex_is_var_char('1') && !lex_is_var_char('-') && !lex_is_var_char('.'));
+
+	CHECK(lex_bom("\xef\xbb\xbfx", 4) == 3);
+	CHECK(lex_bom("\xef\xbb\xbf", 3) == 3);
+	CHECK(lex_bom("\xef\xbb", 2) == 0);
+	CHECK(lex_bom("web", 3) == 0);
+
+	CHECK(lex_uint(7) == 7);
+	CHECK(lex_uint((size_t)UINT_MAX + 1) == UINT_MAX);
+	CHECK(lex_uint(SIZE_MAX) == UINT_MAX);
+}
+
+static void test_show(void)
+{
+	char buf[LEX_SHOW_SIZE(LEX_SHOW_MAX)];
+	char big[100];
+
+	CHECK_STREQ(lex_show(buf, "web", 3, LEX_SHOW_MAX), "web");
+	CHECK_STREQ(lex_show(buf, "", 0, LEX_SHOW_MAX), "");
+	CHECK_STREQ(lex_show(buf, "a'b\\c", 5, LEX_SHOW_MAX), "a\\x27b\\x5cc");
+	CHECK_STREQ(lex_show(buf, "\x01\x7f\xff\t", 4, LEX_SHOW_MAX), "\\x01\\x7f\\xff\\x09");
+	CHECK_STREQ(lex_show(buf, "a\0b", 3, LEX_SHOW_MAX), "a\\x00b");
+	CHECK_STREQ(lex_show(buf, "xyz", 3, 1), "x...");
+	CHECK_STREQ(lex_show(buf, "\xc3\xa9", 2, 1), "\\xc3...");
+
+	/* The worst case fills the buffer exactly: MAX escapes and the dots. */
+	memset(big, 0xff, sizeof(big));
+	lex_show(buf, big, sizeof(big), LEX_SHOW_MAX);
+	CHECK(strlen(buf) == sizeof(buf) - 1);
+	CHECK(strcmp(buf + strlen(buf) - 7, "\\xff...") == 0);
+}
+
+static void test_strndup(void)
+{
+	char *s = lex_strndup("web: x", 3);
+
+	CHECK_STREQ(s, "web");
+	free(s);
+	s = lex_strndup("", 0);
+	CHECK_STREQ(s, "");
+	free(s);
+	CHECK(lex_strndup("x", SIZE_MAX) == NULL);
+}
+
+static void test_buf(void)
+{
+	struct lex_buf b = { 0 };
+	int ok = 1;
+
+	CHECK(lex_buf_finish(&b) == 0);
+	CHECK_STREQ(b.p, "");
+	CHECK(b.n == 0);
+	CHECK(lex_buf_put(&b, "ab", 2) == 0 && lex_buf_putc(&b, 'c') == 0);
+	CHECK(lex_buf_finish(&b) == 0);
+	CHECK_STREQ(b.p, "abc");
+	for (int i = 0; i < 100000; i++)
+		ok &= lex_buf_putc(&b, (char)('a' + i % 26)) == 0;
+	CHECK(ok && lex_buf_finish(&b) == 0);
+	CHECK(b.n == 100003 && strlen(b.p) == 100003 && b.cap > b.n);
+	CHECK(b.p[100002] == (char)('a' + 99999 % 26));
+	CHECK(lex_buf_put(&b, "x", SIZE_MAX - 1) == ENOMEM);
+	CHECK(b.n == 100003);
+	lex_buf_free(&b);
+	CHECK(b.p == NULL && b.n == 0 && b.cap == 0);
+}
+
+static void test_reserve(void)
+{
+	struct pair {
+		int a, b;
+	} *v = NULL;
+	size_t cap = 0, n;
+	int ok = 1;
+
+	CHECK(lex_reserve(&v, &cap, 1, sizeof(*v)) == 0);
+	CHECK(v != NULL && cap >= 1);
+	for (n = 0; n < 10000; n++) {
+		ok &= lex_reserve(&v, &cap, n + 1, sizeof(*v)) == 0;
+		v[n].a = (int)n;
+		v[n].b = -(int)n;
+	}
+	CHECK(ok && cap >= 10000 && cap < 20000);
+	CHECK(v[9999].a == 9999 && v[0].b == 0 && v[5000].b == -5000);
+	/* Asking for too much fails and keeps the array. */
+	CHECK(lex_reserve(&v, &cap, SIZE_MAX, sizeof(*v)) == ENOMEM);
+	CHECK(lex_reserve(&v, &cap, SIZE_MAX / 4, sizeof(*v)) == ENOMEM);
+	CHECK(v[9999].a == 9999);
+	/* Room already there: nothing changes. */
+	n = cap;
+	CHECK(lex_reserve(&v, &cap, 3, sizeof(*v)) == 0 && cap == n);
+	free(v);
+}
+
+/* Collects the items of S as "[b,e)" texts joined by '|'. */
+static const char *items(const char *s)
+{
+	static char out[256];
+	struct lex_item it;
+	size_t pos = 0, o = 0;
+
+	out[0] = '\0';
+	while (lex_next_item(s, strlen(s), &pos, &it))
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s<%.*s>", o ? "|" : "",
+				      (int)(it.e - it.b), s + it.b);
+	return out;
+}
+
+static void test_items(void)
+{
+	CHECK_STREQ(items("a"), "<a>");
+	CHECK_STREQ(items("web,worker"), "<web>|<worker>");
+	CHECK_STREQ(items(""), "<>");
+	CHECK_STREQ(items(","), "<>|<>");
+	CHECK_STREQ(items("a,,b"), "<a>|<>|<b>");
+	CHECK_STREQ(items("a,"), "<a>|<>");
+	CHECK_STREQ(items(",a"), "<>|<a>");
+	CHECK_STREQ(items(" a , b "), "< a >|< b >");
+}
+
+static void test_index(void)
+{
+	struct lex_index ix = { 0 };
+	char (*names)[16] = calloc(100000, sizeof(*names));
+	int ok = 1;
+
+	CHECK(lex_index_find(&ix, "x", 1) == -1);
+	CHECK(lex_index_find(&ix, "", 0) == -1);
+	CHECK(lex_index_add(&ix, "web", 3, 0) == 0);
+	CHECK(lex_index_add(&ix, "worker", 6, 1) == 0);
+	CHECK(lex_index_add(&ix, "", 0, 2) == 0);
+	CHECK(lex_index_find(&ix, "web", 3) == 0);
+	CHECK(lex_index_find(&ix, "worker", 6) == 1);
+	CHECK(lex_index_find(&ix, "", 0) == 2);
+	/* Lengths count, not NULs: "web" is a prefix of "webx", not a match. */
+	CHECK(lex_index_find(&ix, "webx", 4) == -1);
+	CHECK(lex_index_find(&ix, "we", 2) == -1);
+	CHECK(lex_index_find(&ix, "workerbee", 6) == 1);
+	CHECK(lex_index_find(&ix, "a\0b", 3) == -1);
+	CHECK(ix.n == 3);
+	lex_index_free(&ix);
+	CHECK(ix.slot == NULL && ix.n == 0 && ix.cap == 0);
+	CHECK(lex_index_find(&ix, "web", 3) == -1);
+
+	/* Many names: every one found with its own value through many growths. */
+	for (size_t i = 0; i < 100000; i++) {
+		snprintf(names[i], sizeof(names[i]), "V%zu", i);
+		ok &= lex_index_add(&ix, names[i], strlen(names[i]), i) == 0;
+	}
+	CHECK(ok);
+	for (size_t i = 0; i < 100000; i++)
+		ok &= lex_index_find(&ix, names[i], strlen(names[i])) == (long)i;
+	CHECK(ok);
+	CHECK(ix.n == 100000 && ix.cap >= 200000);
+	CHECK(lex_index_find(&ix, "V100000", 7) == -1);
+	CHECK(lex_index_find(&ix, "V1", 1) == -1);
+	lex_index_free(&ix);
+	free(names);
+}
+
+int main(void)
+{
+	test_rules();
+	test_show();
+	test_strndup();
+	test_buf();
+	test_reserve();
+	test_items();
+	test_index();
+	return harness_report("test_lex");
+}
