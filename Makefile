@@ -91,6 +91,7 @@ demo: build/procinit
 # Unit tests: one binary per module, built with ASan+UBSan against glibc.
 # test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
 UNIT_DEPS_cli := src/signames.c
+UNIT_DEPS_cmdline := src/lex.c
 UNIT_DEPS_procfile := src/lex.c
 UNIT_DEPS_dotenv := src/lex.c
 UNIT_DEPS_formation := src/lex.c
@@ -119,12 +120,13 @@ build/host/procinit: $(SRCS) $(wildcard src/*.h) | build/host
 # make fuzz FUZZ_SECONDS=600). New inputs go to build/fuzz; the seeds and
 # regression inputs in tests/fuzz/corpus are only read. A crash fails.
 FUZZ_SECONDS ?= 15
-FUZZERS := procfile dotenv formation cli linesplit
+FUZZERS := procfile dotenv formation cli linesplit cmdline
 FUZZ_SRCS_procfile := src/procfile.c src/lex.c src/diag.c
 FUZZ_SRCS_dotenv := src/dotenv.c src/lex.c src/diag.c
 FUZZ_SRCS_formation := src/formation.c src/lex.c src/diag.c
 FUZZ_SRCS_cli := src/cli.c src/signames.c src/diag.c
 FUZZ_SRCS_linesplit := src/linefmt.c
+FUZZ_SRCS_cmdline := src/cmdline.c src/lex.c
 FUZZ_FLAGS = $(REQ_CPPFLAGS) $(REQ_CFLAGS) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=undefined
 

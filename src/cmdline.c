@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+
 /* How much shell a command needs; the pass only ever raises it. */
 enum need { NEED_NONE, NEED_EXEC, NEED_SHELL };
 
@@ -55,28 +57,11 @@ static void raise_need(struct scan *s, enum need n, const char *why)
 	}
 }
 
-static bool grow(void **v, size_t *cap, size_t want, size_t size)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *nv;
-
-	if (want <= *cap)
-		return true;
-	while (ncap < want)
-		ncap *= 2;
-	nv = realloc(*v, ncap * size);
-	if (!nv)
-		return false;
-	*v = nv;
-	*cap = ncap;
-	return true;
-}
-
 static void put(struct scan *s, char c)
 {
 	if (s->oom || s->need != NEED_NONE)
 		return; /* the words are only needed for DIRECT */
-	if (!grow((void **)&s->f.s, &s->f.cap, s->f.len + 2, 1)) {
+	if (lex_reserve(&s->f.s, &s->f.cap, s->f.len + 2, 1)) {
 		s->oom = true;
 		return;
 	}
@@ -86,7 +71,7 @@ static void put(struct scan *s, char c)
 
 static void push(struct scan *s, struct strv *to, char *str)
 {
-	if (!str || !grow((void **)&to->v, &to->cap, to->n + 2, sizeof(char *))) {
+	if (!str || lex_reserve(&to->v, &to->cap, to->n + 2, sizeof(char *))) {
 		free(str);
 		s->oom = true;
 		return;
@@ -98,41 +83,19 @@ static void push(struct scan *s, struct strv *to, char *str)
 /* Ends the field being built, if it holds anything. */
 static void end_field(struct scan *s, struct strv *to)
 {
-	if (s->f.started && !s->oom && s->need == NEED_NONE) {
-		char *str = malloc(s->f.len + 1);
-
-		if (str) {
-			memcpy(str, s->f.s, s->f.len);
-			str[s->f.len] = '\0';
-		}
-		push(s, to, str);
-	}
+	if (s->f.started && !s->oom && s->need == NEED_NONE)
+		push(s, to, lex_strndup(s->f.s ? s->f.s : "", s->f.len));
 	s->f.len = 0;
 	s->f.started = false;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool name_start(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-static bool name_char(char c)
-{
-	return name_start(c) || (c >= '0' && c <= '9');
 }
 
 static size_t name_len(const char *t, size_t len, size_t i)
 {
 	size_t j = i;
 
-	if (j >= len || !name_start(t[j]))
+	if (j >= len || !lex_is_var_start(t[j]))
 		return 0;
-	while (j < len && name_char(t[j]))
+	while (j < len && lex_is_var_char(t[j]))
 		j++;
 	return j - i;
 }
@@ -298,7 +261,7 @@ static void redirection(struct scan *s)
 	/* >&2, <&0, >|, <>, >>: all one operator */
 	while (s->i < s->len && strchr("&|<>", t[s->i]))
 		s->i++;
-	while (s->i < s->len && is_blank(t[s->i]))
+	while (s->i < s->len && lex_is_blank(t[s->i]))
 		s->i++;
 	s->redir_target = true;
 }
@@ -313,7 +276,7 @@ static bool assignment_at(const char *t, size_t len, size_t i)
 
 static bool word_ends(char c)
 {
-	return is_blank(c) || strchr(";&|()<>\n", c);
+	return lex_is_blank(c) || strchr(";&|()<>\n", c);
 }
 
 /* One word, from S->i (not blank). */
@@ -442,7 +405,7 @@ static void scan(struct scan *s)
 	while (s->i < s->len) {
 		char c = s->t[s->i];
 
-		if (is_blank(c)) {
+		if (lex_is_blank(c)) {
 			s->i++;
 		} else if (c == '<' || c == '>') {
 			redirection(s);
@@ -529,7 +492,7 @@ static char *exec_script(const struct scan *s)
 static bool raw_is_exec(const struct scan *s)
 {
 	return s->len - s->cmd_at >= 5 && !memcmp(s->t + s->cmd_at, "exec", 4) &&
-	       is_blank(s->t[s->cmd_at + 4]);
+	       lex_is_blank(s->t[s->cmd_at + 4]);
 }
 
 int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx,
