@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # valgrind memcheck on representative runs of a glibc (non-static) build:
 # Procfile mode with several children (first exit, SIGKILL escalation, an
-# orphan, partial lines, an env file), Procfile mode stopped by SIGTERM,
+# orphan, partial lines, an env file), the same with readiness checks and an
+# ordered stop (--ready log: and exec:, --after), Procfile mode stopped by SIGTERM,
 # single-command mode (exit status, orphan sweep, env file), and the paths
 # that return from main (check, a usage error, a bad Procfile). Fails on any
 # memcheck error and on any "definitely lost" or "indirectly lost" bytes;
@@ -97,6 +98,7 @@ run() {
 }
 
 run procfile-first-exit 3 -- -m all=1,worker=2 -t 1
+run procfile-ready 3 -- --ready web=log:line --ready worker=exec:true --after worker=web --after stubborn=worker -t 1
 run procfile-sigterm 0 timeout --foreground --preserve-status -s TERM 3 -- -m web=3 -t 1 start web worker
 run single-orphans 5 -- -t 1 -- sh -c 'echo hi; (sleep 30 &); exit 5'
 # shellcheck disable=SC2016 # expanded by the child's shell
