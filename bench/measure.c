@@ -32,7 +32,9 @@
  *
  * Prints one line of key=value to FILE (appended) or to stderr:
  *   wall_ms ready_ms stop_ms cpu_s utime_s stime_s child_cpu_s hwm_kb
- *   threads vcsw nvcsw exit leftover timeout
+ *   threads vcsw nvcsw exit leftover timeout procs
+ * procs: how many live processes CMD had below it when COUNT were ready
+ * (intermediate shells included).
  * wall_ms and ready_ms count from just before the fork, stop_ms from the
  * signal. Missing values are -1.
  */
@@ -214,6 +216,18 @@ static int count_named(int root, const char *comm)
 	return n;
 }
 
+/* Live descendants of root, whatever they are (the supervisor's shells too). */
+static int count_all(int root)
+{
+	char *mark = live_descendants(root);
+	int n = 0;
+
+	for (size_t i = 0; i < nprocs; i++)
+		n += mark[i] != 0;
+	free(mark);
+	return n;
+}
+
 /* SIGKILLs root's whole tree but skip. Returns how many were alive. */
 static int kill_tree(int root, int skip)
 {
@@ -298,6 +312,7 @@ int main(int argc, char **argv)
 	int count = 0, sig = 0, group = 0, opt, pidfd, feeder_pid = -1, fds[2] = { -1, -1 }, status;
 	double settle = 0, idle = 0, interval = 10, timeout = 600;
 	double t0, t_ready = -1, t_sig = -1, t_exit, t_phase = 0;
+	int nready = -1;
 	long hwm = -1, threads = -1, v0 = 0, nv0 = 0, v1 = -1, nv1 = -1;
 	unsigned long long ut = 0, st = 0, cut = 0, cst = 0;
 	int leftover = 0, timed_out = 0, code;
@@ -402,6 +417,7 @@ int main(int argc, char **argv)
 		case P_READY:
 			if (count_named(pid, comm) >= count) {
 				t_ready = now_ms();
+				nready = count_all(pid);
 				t_phase = t_ready;
 				phase = P_SETTLE;
 			}
@@ -464,10 +480,11 @@ int main(int argc, char **argv)
 		fprintf(f,
 			"wall_ms=%.2f ready_ms=%.2f stop_ms=%.2f cpu_s=%.2f utime_s=%.2f stime_s=%.2f "
 			"child_cpu_s=%.2f hwm_kb=%ld threads=%ld vcsw=%ld nvcsw=%ld exit=%d leftover=%d "
-			"timeout=%d\n",
+			"timeout=%d procs=%d\n",
 			t_exit - t0, t_ready < 0 ? -1 : t_ready - t0, t_sig < 0 ? -1 : t_exit - t_sig,
 			(double)(ut + st) / tck, (double)ut / tck, (double)st / tck,
-			(double)(cut + cst) / tck, hwm, threads, v1, nv1, code, leftover, timed_out);
+			(double)(cut + cst) / tck, hwm, threads, v1, nv1, code, leftover, timed_out,
+			nready);
 	}
 	if (f != stderr)
 		fclose(f);

@@ -154,7 +154,7 @@ END {
 		"Once all sleepers run and a settle time has passed: SIGINT to the supervisor alone (`kill -INT PID`, the issue'"'"'s case; median, min, max) and to its process group (group_*: what a terminal'"'"'s ctrl-c does, reaching the children that stayed in the supervisor'"'"'s group too), until the supervisor has exited. >N: no exit within the limit, SIGKILLed; such a tool is not run again.")
 	table("startup", "5. Start-up", "`INIT -- true` under hyperfine without a shell.")
 	table("scale", "6. Scale and 8. footprint", \
-		"N sleeping processes (single-command inits: one): start: until all N run; stop: from SIGTERM until exit; peak RSS = the supervisor'"'"'s own VmHWM, threads = the most seen. Medians.")
+		"N sleeping processes (single-command inits: one): start: until all N run; stop: from SIGTERM until exit; peak RSS = the supervisor'"'"'s own VmHWM, threads = the most seen; processes = every live process below the supervisor once all N run (N, or 2N with a shell per process). Medians.")
 	table("reaping", "7. Reaping", \
 		"The init is PID 1 of a new PID namespace; a helper forks the orphans and exits, handing them all to PID 1 at once. reap: from that moment until PID 1 has reaped them all (wall time, median and range); init_cpu: the CPU time PID 1 used meanwhile. Most of it is the kernel'"'"'s work in wait and release, which varies from run to run on the same machine, so compare the round-by-round ratios.")
 	table("footprint", "8. Footprint: binaries", "A stripped copy of each binary.")

@@ -471,7 +471,7 @@ scenario_scale() {
 			# a single-command init runs one child: only N=1
 			[ "$n" != 1 ] && init_cmd "$tool" && continue
 			if ! have "$tool"; then
-				na scale "$tool" "N=$n" start stop peak_rss threads leftover
+				na scale "$tool" "N=$n" start stop peak_rss threads leftover processes
 				continue
 			fi
 			f=$WORK/sc-$tool-$n.txt
@@ -496,6 +496,7 @@ scenario_scale() {
 			record scale "$tool" "N=$n" peak_rss "$(values hwm_kb "$f" | median)" KiB
 			record scale "$tool" "N=$n" threads "$(values threads "$f" | maxof)"
 			record scale "$tool" "N=$n" leftover "$(values leftover "$f" | maxof)" procs
+			record scale "$tool" "N=$n" processes "$(values procs "$f" | maxof)" procs
 			log "   $tool N=$n: start $(got scale "$tool" "N=$n" start) ms, stop $(got scale "$tool" "N=$n" stop) ms, RSS $(got scale "$tool" "N=$n" peak_rss) KiB, $(got scale "$tool" "N=$n" threads) threads"
 		done
 	done
