@@ -13,7 +13,7 @@
 #include <time.h>
 
 enum event_kind {
-	EV_SIGNAL,  /* signo: procinit received it */
+	EV_SIGNAL,  /* signo, seq: procinit received it (seq counts signals taken) */
 	EV_CHILD,   /* pid, status: what waitpid reported: an exit, a stop or a continue */
 	EV_NOCHILD, /* gen: waitpid said ECHILD while the spawn generation was gen */
 	EV_DRAINED, /* owner, pump: the pump has written every byte its child wrote */
@@ -28,6 +28,7 @@ struct pump;
 struct event {
 	enum event_kind kind;
 	int signo;
+	unsigned long seq;
 	pid_t pid;
 	int status;
 	unsigned long gen;

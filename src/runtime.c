@@ -168,7 +168,7 @@ static void dispatch(const struct event *ev)
 {
 	switch (ev->kind) {
 	case EV_SIGNAL:
-		rt.m->on_signal(ev->signo);
+		rt.m->on_signal(ev->signo, ev->seq);
 		break;
 	case EV_CHILD:
 		on_child(ev->pid, ev->status);

@@ -30,7 +30,7 @@ struct runtime_config {
 };
 
 struct runtime_mode {
-	void (*on_signal)(int sig);
+	void (*on_signal)(int sig, unsigned long seq); /* seq: see sigthread_continued_since */
 	/* waitpid reported an exit of PID (a child of the mode's, or an orphan). */
 	void (*on_exit)(pid_t pid, int status);
 	/* waitpid reported a stop or a continue. */

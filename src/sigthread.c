@@ -8,6 +8,7 @@
 #include "sigthread.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,6 +18,12 @@
 #include "thread.h"
 
 static uint64_t wanted;
+static atomic_ulong taken, cont_at; /* signals taken; the number of the last SIGCONT */
+
+bool sigthread_continued_since(unsigned long seq)
+{
+	return atomic_load(&cont_at) > seq;
+}
 
 uint64_t sigthread_procfile_set(void)
 {
@@ -48,6 +55,9 @@ static void sigthread_main(void *arg)
 			continue; /* EINTR: a stop and continue of the whole process */
 		struct event ev = { .kind = EV_SIGNAL, .signo = (int)sig };
 
+		ev.seq = atomic_fetch_add(&taken, 1) + 1;
+		if (sig == SIGCONT)
+			atomic_store(&cont_at, ev.seq);
 		events_post(&ev);
 	}
 }

@@ -84,8 +84,9 @@ static void on_exit_event(pid_t pid, int status)
 		log_info("reaped orphan %d", (int)pid);
 }
 
-static void on_signal(int sig)
+static void on_signal(int sig, unsigned long seq)
 {
+	(void)seq;
 	if (!st.child_done) {
 		if (sig == SIGCONT)
 			continued();

@@ -28,6 +28,7 @@
 #include "restart.h"
 #include "runtime.h"
 #include "signames.h"
+#include "sigthread.h"
 #include "spawn.h"
 
 struct inst {
@@ -617,13 +618,15 @@ static void signal_alive(int sig)
 }
 
 /* ctrl-z: stop every child group, then ourselves, as a shell job would stop. */
-static void job_stop(int sig)
+static void job_stop(int sig, unsigned long seq)
 {
 	if (sv.cfg->pid1) {
 		/* An init that stops takes the whole container with it. */
 		announce(NULL, "%s ignored: procinit is PID 1", sig_name(sig));
 		return;
 	}
+	if (sigthread_continued_since(seq))
+		return; /* a SIGCONT came after it: the kernel would have dropped it too */
 	signal_alive(SIGSTOP);
 	sv.job_stopped = true;
 	kill(getpid(), SIGSTOP);
@@ -661,12 +664,12 @@ static void stop_request(int sig)
 	kill_all();
 }
 
-static void on_signal(int sig)
+static void on_signal(int sig, unsigned long seq)
 {
 	if (sig == SIGINT || sig == SIGTERM || sig == sv.cfg->pdeathsig) {
 		stop_request(sig);
 	} else if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-		job_stop(sig);
+		job_stop(sig, seq);
 	} else if (sig == SIGCONT) {
 		job_continue();
 	} else if (sig == SIGWINCH) {

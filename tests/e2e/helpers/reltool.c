@@ -31,12 +31,24 @@
  *                                procs=P secs=T"
  *   reltool kill-storm PID N SIG... sends N signals to PID, cycling through
  *                                the SIG numbers; prints "sent=N secs=T"
+ *   reltool early-signals RUNS CMD...
+ *                                RUNS times: starts CMD, waits until its
+ *                                main has blocked signals (SigBlk in
+ *                                /proc/PID/status, read in a tight loop),
+ *                                then for 20 ms sends it every signal 1-64
+ *                                but SIGKILL, SIGSTOP and the faults, round
+ *                                after round, while it creates its threads;
+ *                                then SIGCONT and SIGTERM every 50 ms until
+ *                                it exits (SIGKILL after 10 s: hung); prints
+ *                                "killed by SIG" per run a signal killed,
+ *                                and "runs=N killed=K hung=H exited=E"
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -508,6 +520,91 @@ static int cmd_orphans(unsigned long n)
 	return 0;
 }
 
+static bool fault_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL ||
+	       sig == SIGABRT || sig == SIGSYS || sig == SIGTRAP;
+}
+
+/* True once PID's main thread blocks signals (or PID is gone). */
+static bool signals_blocked(pid_t pid)
+{
+	char path[64], buf[4096], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	p = strstr(buf, "SigBlk:");
+	return !p || strtoull(p + 7, NULL, 16) != 0;
+}
+
+/* One run: 0 exited, 1 killed by a signal (printed), 2 hung. */
+static int early_run(char **cmd)
+{
+	struct timespec t0, t;
+	int status, null = open("/dev/null", O_RDWR);
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	close(null);
+	if (pid < 0)
+		return 2;
+	while (!signals_blocked(pid))
+		;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int sig = 1; sig <= 64; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP && !fault_signal(sig))
+				kill(pid, sig);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 20000000L);
+	for (;;) {
+		struct timespec nap = { 0, 50 * 1000 * 1000 };
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		nanosleep(&nap, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= 10) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return 2;
+		}
+		kill(pid, SIGCONT);
+		kill(pid, SIGTERM);
+	}
+	if (WIFSIGNALED(status)) {
+		printf("killed by %d\n", WTERMSIG(status));
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_early_signals(unsigned long runs, char **cmd)
+{
+	unsigned long counts[3] = { 0, 0, 0 };
+
+	for (unsigned long i = 0; i < runs; i++)
+		counts[early_run(cmd)]++;
+	printf("runs=%lu killed=%lu hung=%lu exited=%lu\n", runs, counts[1], counts[2], counts[0]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "lines"))
@@ -525,6 +622,8 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "kill-storm"))
 		return cmd_kill_storm((pid_t)atoi(argv[2]), strtoul(argv[3], NULL, 10), argv + 4,
 				      argc - 4);
+	if (argc >= 4 && !strcmp(argv[1], "early-signals"))
+		return cmd_early_signals(strtoul(argv[2], NULL, 10), argv + 3);
 	fprintf(stderr, "usage: see the comment at the top of reltool.c\n");
 	return 2;
 }
