@@ -118,7 +118,7 @@ def test_readme_example_runs(engine, test_image, compose_cli, tmp_path):
     """README's worked example: examples/web-and-worker under docker-compose (the test image
     stands in for the example's, as its commands need only busybox)."""
     out = tmp_path / "deploy"
-    r = subprocess.run([BIN, "-d", str(REPO / "examples" / "web-and-worker"), "-m", "web=2", "--app", "shop",
+    r = subprocess.run([BIN, "-d", str(REPO / "examples" / "web-and-worker"), "-m", "web=2,worker=1", "--app", "shop",
                         "--image", TEST_IMAGE, "export", "compose", str(out)],
                        capture_output=True, text=True, timeout=60, env={"PATH": os.environ.get("PATH", "")})
     assert r.returncode == 0, r.stderr

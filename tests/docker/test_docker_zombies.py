@@ -85,9 +85,9 @@ def test_single_command_leftover_orphans_get_sigkill_after_timeout(dk):
         assert 0.5 < took < 4.0, f"{flags}{env}: exited {took:.1f}s after the command (timeout 1 s)\n{c.dump()}"
 
 
-def test_procfile_leftover_orphans_get_sigterm(dk, tmp_path):
-    # The orphan reports into a mounted folder: its output pipe is procinit's,
-    # and procinit need not wait for the last bytes of an orphan.
+def test_procfile_leftovers_in_the_group_get_the_instances_sigterm(dk, tmp_path):
+    """What the parent left in its process group belongs to its instance: it gets the
+    instance's one SIGTERM, and nothing is called an orphan."""
     out = tmp_path / "out"
     out.mkdir()
     app = dk.app(f"""
@@ -98,5 +98,28 @@ def test_procfile_leftover_orphans_get_sigterm(dk, tmp_path):
     assert (out / "orphan-got-TERM").exists(), c.dump()
     lines = c.lines()
     assert "system   | parent.1 exited with code 5" in lines
-    assert any(re.fullmatch(r"system   \| sending SIGTERM to \d+ orphaned processes", ln) for ln in lines), c.dump()
+    assert any(re.fullmatch(r"system   \| sending SIGTERM for parent\.1's process group \d+", ln)
+               for ln in lines), c.dump()
+    assert not any("orphan" in ln for ln in lines), c.dump()
+    assert lines[-1] == "system   | exit 5"
+
+
+# A daemon that left the parent's group (setsid) before the parent exits.
+DAEMON_TRAPS = ("setsid sh -c \"trap ': > /out/daemon-got-TERM; exit 0' TERM; : > /tmp/ready; "
+                "while :; do sleep 0.1; done\" </dev/null >/dev/null 2>&1 & "
+                "while [ ! -e /tmp/ready ]; do sleep 0.02; done; echo parent-exits; exit 5")
+
+
+def test_procfile_setsid_daemon_is_an_orphan_and_gets_sigterm(dk, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    app = dk.app(f"""
+        parent: {DAEMON_TRAPS}
+    """)
+    c = dk.start(app=app, opts=["-v", f"{out}:/out"])
+    assert c.wait_exit(10) == 5, c.dump()
+    assert (out / "daemon-got-TERM").exists(), c.dump()
+    lines = c.lines()
+    assert "system   | parent.1 exited with code 5" in lines
+    assert "system   | sending SIGTERM to 1 orphaned process" in lines, c.dump()
     assert lines[-1] == "system   | exit 5"

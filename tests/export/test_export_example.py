@@ -32,7 +32,7 @@ def lines_in_order(excerpt, text):
 
 
 def export_example(fmt, out):
-    r = run_procinit("-d", EXAMPLE, "-m", "web=2", "--app", "shop", "--image", IMAGE, "export", fmt, out)
+    r = run_procinit("-d", EXAMPLE, "-m", "web=2,worker=1", "--app", "shop", "--image", IMAGE, "export", fmt, out)
     assert r.returncode == 0, r.stderr
     return r
 
