@@ -99,8 +99,12 @@ long orphans_scan(const struct orphan_filter *f, void (*fn)(pid_t pid, void *ctx
 {
 	long self = (long)getpid(), found = 0;
 	struct dirent *de;
-	DIR *d = opendir("/proc");
+	DIR *d;
 
+	/* An empty folder (a tmpfs in its place, a bare chroot) is no /proc either. */
+	if (access("/proc/self/stat", R_OK) != 0)
+		return -1;
+	d = opendir("/proc");
 	if (!d)
 		return -1;
 	while ((de = readdir(d)) != NULL) {

@@ -119,7 +119,8 @@ static void sweep_begin(void)
 	rt.phase = RT_SWEEP;
 	rt.state = LC_LINGERING;
 	rt.goal = LC_GOAL_NONE;
-	if (rt.nochild || orphans_none()) {
+	if (rt.nochild || orphans_none() || sweep_blind(&rt.sweep)) {
+		/* Blind (no /proc): waiting would only keep procinit, not them. */
 		rt.phase = RT_DONE;
 		return;
 	}

@@ -169,3 +169,13 @@ bool sweep_empty(struct sweep *s)
 	}
 	return n == 0;
 }
+
+bool sweep_blind(struct sweep *s)
+{
+	struct orphan_filter f = filter(s);
+
+	if (s->pid1 || orphans_scan(&f, NULL, NULL) >= 0)
+		return false;
+	warn_no_proc(s);
+	return true;
+}

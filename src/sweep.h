@@ -38,4 +38,10 @@ size_t sweep_signal(struct sweep *s, int sig, bool newcomers_only);
 /* True when no live orphan is left, or none can be found (no /proc). */
 bool sweep_empty(struct sweep *s);
 
+/*
+ * True when orphans cannot be found at all: a subreaper without /proc
+ * (PID 1 still reaches everyone with kill(-1)). Says so once.
+ */
+bool sweep_blind(struct sweep *s);
+
 #endif

@@ -351,3 +351,26 @@ def test_orphans_adopted_during_the_sweep_get_sigterm_too(tmp_path, tag):
         sent = [int(n) for n in re.findall(r"procinit: sending SIGTERM to (\d+) orphaned process", r.stderr)]
         assert sum(sent) == 2, r
         assert tagged_pids(tag) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a mount namespace")
+@pytest.mark.parametrize("mode", [["--", "sh", "-c"], ["-x"]], ids=["single", "procfile"])
+def test_subreaper_without_proc_does_not_wait_for_orphans_it_cannot_see(tmp_path, tag, mode):
+    """As a subreaper without /proc, orphans cannot be found: say so once and end, instead
+    of waiting --timeout for nothing (the orphans are left alone, as the message says)."""
+    from conftest import clean_env, kill_tagged
+    mark = marker(tag, 4600)
+    cmd = f"(setsid sleep {mark} </dev/null >/dev/null 2>&1 &); sleep 0.2; exit 3"
+    args = mode + ([cmd] if mode[0] == "--" else [f"w: {cmd}"])
+    inner = " ".join(f"'{a}'" for a in [BIN, "-t", "10"] + args)
+    try:
+        t0 = time.monotonic()
+        r = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs none /proc && exec {inner}"],
+                           env=clean_env(None, tag), capture_output=True, text=True, timeout=30)
+        took = time.monotonic() - t0
+        assert r.returncode == 3, r
+        assert r.stderr.count("procinit: warning: orphans cannot be found without /proc: "
+                              "they are left alone\n") == 1, r.stderr
+        assert took < 5, took
+    finally:
+        kill_tagged(tag)

@@ -593,6 +593,33 @@ def test_pdeathsig_kill_takes_the_child_too(pdeath):
     assert proc.wait(DEADLINE) == 0
 
 
+@pytest.mark.parametrize("name", ["ALRM", "PWR", "RTMIN+3"])
+def test_pdeathsig_any_signal_is_a_graceful_stop(pdeath, name):
+    """A signal procinit would otherwise not act on still stops it when the parent dies:
+    the command gets SIGTERM (the graceful stop), and procinit exits with its status."""
+    proc, out, pid, child = pdeath_common(pdeath, "--pdeathsig", name)
+    proc.stdin.write(b"die\n")
+    proc.stdin.flush()
+    out.wait("program exit=0")
+    assert got("child", signal.SIGTERM) in out.lines, out.lines
+    assert proc.wait(DEADLINE) == 0
+
+
+@pytest.mark.parametrize("name", ["ALRM", "PWR", "HUP"])
+def test_pdeathsig_any_signal_stops_procfile_mode(pdeath, tmp_path, name):
+    """Procfile mode: the --pdeathsig signal, whatever it is, is the graceful stop."""
+    (tmp_path / "Procfile").write_text("w: exec sleep 1000\n")
+    proc, out = pdeath("--pdeathsig", name, "-t", "5")
+    out.wait(r"started pid=\d+")
+    out.wait(r"system \| w\.1 +start at pid: \d+")
+    proc.stdin.write(b"die\n")
+    proc.stdin.flush()
+    out.wait("program exit=0")
+    assert f"system | SIG{name} received (--pdeathsig)" in out.lines, out.lines
+    assert "system | w.1    terminated by SIGTERM" in out.lines, out.lines
+    assert proc.wait(DEADLINE) == 0
+
+
 def test_no_pdeathsig_by_default(pdeath):
     proc, out, pid, child = pdeath_common(pdeath)
     proc.stdin.write(b"die\n")
