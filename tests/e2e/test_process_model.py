@@ -297,8 +297,11 @@ def test_restart_whose_pump_cannot_start_ends_as_could_not_start(procinit, tmp_p
     mark = marker(tag, 4500)
     p = None
     try:
+        # the leader waits with the builtin read on a fifo: once the cgroup is full it
+        # could not fork a sleep any more
+        os.mkfifo(tmp_path / "go")
         write_procfile(tmp_path, f"""
-            w: (trap '' TERM; setsid sleep {mark}) & echo holding; while [ ! -e go ]; do sleep 0.01; done; exit 1
+            w: (trap '' TERM; setsid sleep {mark}) & echo holding; read x < go; exit 1
             x: exec sleep 1000
         """)
         p = procinit("-t", "1", "--restart", "w",
@@ -311,7 +314,8 @@ def test_restart_whose_pump_cannot_start_ends_as_could_not_start(procinit, tmp_p
         current = int((cg / "pids.current").read_text())
         # the leader's exit frees one: the restart's pump thread finds no room
         (cg / "pids.max").write_text(str(current - 1))
-        (tmp_path / "go").touch()
+        with open(tmp_path / "go", "w") as f:
+            f.write("go\n")
         rc = p.wait()
         lines = p.lines()
         assert rc == 126, p.dump()
