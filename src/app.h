@@ -16,7 +16,7 @@
 #include "formation.h"
 #include "procfile.h"
 #include "ready.h"
-#include "supervisor.h"
+#include "instance.h"
 
 struct app {
 	char *procfile_path;  /* as given; "-x" or "<stdin>" for those sources */

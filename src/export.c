@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "export_model.h"
+#include "export_write.h"
 #include "cli.h"
 #include "formation.h"
 #include "log.h"

@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "export.h"
+#include "export_model.h"
 
 #define FORMAT "compose"
 

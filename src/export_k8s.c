@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
+#include "export_model.h"
 
 #define FORMAT "kubernetes"
 #define LABEL_MAX 64

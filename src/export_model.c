@@ -4,7 +4,7 @@
  * --ready parser, ports, durations, DNS names and the output list. Pure: no
  * I/O, no globals but constant tables; any thread; no locks.
  */
-#include "export.h"
+#include "export_model.h"
 
 #include <errno.h>
 #include <stdarg.h>

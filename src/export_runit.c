@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "export.h"
+#include "export_model.h"
 
 #define FORMAT "runit"
 

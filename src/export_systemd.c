@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "export.h"
+#include "export_model.h"
 #include "signames.h"
 
 #define FORMAT "systemd"

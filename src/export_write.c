@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "export.h"
+#include "export_write.h"
 #include "io.h"
 #include "log.h"
 

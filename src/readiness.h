@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "events.h"
-#include "supervisor.h"
+#include "instance.h"
 
 struct readiness {
 	const struct instance *in;

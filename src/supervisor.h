@@ -12,30 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmdline.h"
-#include "output.h"
-#include "ready.h"
-
-struct instance {
-	char name[OUTPUT_NAME_MAX]; /* web.1 */
-	size_t type;                /* index of its type in the Procfile */
-	const char *command;        /* as written in the Procfile */
-	enum cmdline_kind kind;     /* direct, or under /bin/sh -c (with exec or not) */
-	const char *path;           /* what is executed: the program, or /bin/sh */
-	char **argv;
-	char **envp;
-	struct cmdline cmd;         /* owns argv (direct) or the script */
-	char *sh_argv[4];           /* "sh", "-c", script */
-	char *port_var, *ps_var;    /* "PORT=5000", "PS=web.1": ours, in envp */
-	char *extra_var;            /* "NOTIFY_SOCKET=...": ours, in envp */
-	const char *type_name;
-	struct ready_check ready;   /* --ready: when it counts as ready */
-	const size_t *after;        /* --after: the types it waits for */
-	size_t n_after;
-	bool can_die;     /* --can-die: its exit stops nothing */
-	bool restart;     /* --restart: started again when it exits on its own */
-	int stop_signal;  /* --stop-signal: what it gets at shutdown (SIGTERM) */
-};
+#include "instance.h"
 
 struct sup_config {
 	struct instance *inst;  /* in start order */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
+#include "export_model.h"
 #include "harness.h"
 
 static struct export_proc procs[2];
