@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * events: the one queue through which the reaper, signal and pump threads
- * talk to the supervisor. A fixed ring under one mutex; producers block while
+ * events: the one queue through which the reaper, signal, pump and control
+ * threads talk to the supervisor. A fixed ring under one mutex; producers block while
  * it is full, the supervisor waits on it with a deadline.
  */
 #ifndef PROCINIT_EVENTS_H
@@ -18,9 +18,11 @@ enum event_kind {
 	EV_NOCHILD, /* gen: waitpid said ECHILD while the spawn generation was gen */
 	EV_DRAINED, /* owner, pump: the pump has written every byte its child wrote */
 	EV_EOF,     /* owner, pump: the pump saw end of file and has ended */
+	EV_CONTROL, /* call: a request on the control socket, answered with control_answer */
 };
 
 struct pump;
+struct ctl_call;
 
 struct event {
 	enum event_kind kind;
@@ -30,6 +32,7 @@ struct event {
 	unsigned long gen;
 	size_t owner;      /* EV_DRAINED / EV_EOF: the index the pump was started for */
 	struct pump *pump; /* EV_DRAINED / EV_EOF: which run's pump */
+	struct ctl_call *call; /* EV_CONTROL: the control thread's, until answered */
 };
 
 int events_init(void);

@@ -184,6 +184,11 @@ static void dispatch(const struct event *ev)
 		if (rt.m->on_output)
 			rt.m->on_output(ev);
 		break;
+	case EV_CONTROL:
+		/* Only a mode with a socket posts these. */
+		if (rt.m->on_control)
+			rt.m->on_control(ev->call);
+		break;
 	}
 }
 

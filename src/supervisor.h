@@ -43,6 +43,13 @@ struct sup_config {
 	int pdeathsig;          /* --pdeathsig: a graceful stop, whatever the signal */
 	unsigned restart_max;   /* --restart-limit N/SECONDS */
 	double restart_window;
+	/*
+	 * Issue 13, scale: the Procfile's types, and instance NUMBER of TYPE
+	 * built at run time (0, ERANGE for its port, ENOMEM). NULL: no scale.
+	 */
+	void *types;
+	long (*find_type)(void *types, const char *name);
+	int (*build_instance)(void *types, size_t type, unsigned number, struct instance *in);
 };
 
 /* Starts every instance, supervises them to the end; returns the exit status. */
