@@ -277,15 +277,15 @@ static void note(const char *fmt, ...)
 }
 
 /* Where the socket is when it is not where the user looks first, or why there is none. */
-static void make_note(size_t n, size_t k, char why[][WHY_MAX], const char *root)
+static void make_note(size_t n, size_t k, char why[][WHY_MAX])
 {
 	cs.note[0] = '\0';
 	if (cs.bound && cs.place.kind == CTLPATH_PRIVATE) {
 		if (k > 0)
 			note("control socket: %s (%s)", cs.place.path, why[0]);
 		else
-			note("control socket: %s (%s/%s would not fit a socket's path)",
-			     cs.place.path, root, CTLPATH_NAME);
+			note("control socket: %s (%s in the root folder would be longer than %d "
+			     "bytes)", cs.place.path, CTLPATH_NAME, CTLPATH_MAX - 1);
 		return;
 	}
 	if (cs.bound)
@@ -317,7 +317,7 @@ int control_open(const char *socket_opt, const char *root)
 		if (r != PLACE_NEXT)
 			break;
 	}
-	make_note(n, k, why, root);
+	make_note(n, k, why);
 	if (!cs.bound)
 		return 0;
 	cs.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

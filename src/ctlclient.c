@@ -148,15 +148,20 @@ static int exchange(int fd, const char *what, const char *path, const char *line
 	struct qbuf b = { 0 };
 	size_t body = 0;
 	bool error = false;
-	int code = CTL_EXIT_NOANSWER, err;
+	int code = CTL_EXIT_NOANSWER, err = 0;
 
-	/* One short line: it fits the socket's buffer at once, or the server is gone. */
+	/*
+	 * One short line: it fits the socket's buffer at once. The server may
+	 * have refused us before it read anything (busy, another uid): its
+	 * line is there to read even when the send failed.
+	 */
 	if (send(fd, line, len, MSG_NOSIGNAL) < 0)
 		err = errno;
-	else
-		err = 0;
-	if (!err)
-		err = read_reply(fd, &b, deadline);
+	if (!err || err == EPIPE || err == ECONNRESET) {
+		int rerr = read_reply(fd, &b, deadline);
+
+		err = b.len ? rerr : err ? err : rerr;
+	}
 	if (!err && (!b.len || ctlproto_parse_head(b.p, b.len, &code, &error, &body))) {
 		log_error("%s: no answer from procinit at %s", what, path);
 		code = CTL_EXIT_NOANSWER;
