@@ -392,7 +392,8 @@ def test_quit_is_a_graceful_stop(procinit, tmp_path, ctl):
     lines = p.lines()
     i = lines.index(f"system | quit requested (uid {UID})")
     assert lines[i + 1] == "system | sending SIGTERM for children"
-    assert re.fullmatch(r"system \| sending SIGTERM for web\.1 at pid \d+", lines[i + 2]), lines
+    # the child may answer before the line that says it got the signal is out
+    assert p.find(r"system \| sending SIGTERM for web\.1 at pid \d+", i + 2), lines
     assert "web.1  | bye" in lines and lines[-1] == "system | exit 0"
     assert not (tmp_path / ".procinit.sock").exists()
 
