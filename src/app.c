@@ -572,8 +572,12 @@ int app_build_instance(void *ctx, size_t type, unsigned number, struct instance 
 	const struct app *a = ctx;
 	const struct proctype *t = &a->pf.v[type];
 	struct instance_spec spec = {
-		.type_name = t->name, .type = type, .number = number, .command = t->command,
-		.base = a->base, .nbase = a->base_n,
+		.type_name = t->name,
+		.type = type,
+		.number = number,
+		.command = t->command,
+		.base = a->base,
+		.nbase = a->base_n,
 	};
 	int err;
 

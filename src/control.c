@@ -39,8 +39,8 @@
 
 #define NOTE_MAX 224 /* an announce line */
 #define WHY_MAX 160
-#define ACCEPT_BATCH 64       /* connections taken per wake-up, so clients get their turn */
-#define ACCEPT_PAUSE 0.1      /* seconds without accepting after EMFILE */
+#define ACCEPT_BATCH 64  /* connections taken per wake-up, so clients get their turn */
+#define ACCEPT_PAUSE 0.1 /* seconds without accepting after EMFILE */
 
 struct ctl_call {
 	struct ctl_request req; /* written before the post, read by the supervisor */
@@ -77,8 +77,8 @@ static struct {
 	dev_t dev;            /* the socket file we made, so that we remove only that one */
 	ino_t ino;
 	uid_t uid;
-	char note[NOTE_MAX];  /* said by control_start: where the socket is, or why none */
-	bool paused;          /* accept said EMFILE: the listening socket rests a moment */
+	char note[NOTE_MAX]; /* said by control_start: where the socket is, or why none */
+	bool paused;         /* accept said EMFILE: the listening socket rests a moment */
 	struct timespec pause_until;
 	struct client c[CONTROL_CLIENTS_MAX]; /* the control thread's */
 	pthread_mutex_t lock;
@@ -164,12 +164,14 @@ static int in_the_way(const char *path)
 	}
 	if (S_ISLNK(st.st_mode)) {
 		log_error("%s: a symbolic link is where the control socket goes: not followed, not "
-			  "replaced (remove it, or choose --socket)", path);
+			  "replaced (remove it, or choose --socket)",
+			  path);
 		return 2;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		log_error("%s: exists and is not a socket: not replaced (remove it, or choose --socket)",
-			  path);
+		log_error(
+			"%s: exists and is not a socket: not replaced (remove it, or choose --socket)",
+			path);
 		return 2;
 	}
 	if (st.st_uid != cs.uid) {
@@ -186,12 +188,15 @@ static int in_the_way(const char *path)
 	}
 	if (!err && pid > 0)
 		log_error("%s: another procinit (pid %d) is running with this socket: stop it, or give "
-			  "this one another --socket", path, (int)pid);
+			  "this one another --socket",
+			  path, (int)pid);
 	else if (!err)
 		log_error("%s: another procinit is running with this socket: stop it, or give this "
-			  "one another --socket", path);
+			  "one another --socket",
+			  path);
 	else
-		log_error("%s: a live socket is in the way (%s): choose --socket", path, strerror(err));
+		log_error("%s: a live socket is in the way (%s): choose --socket", path,
+			  strerror(err));
 	return 2;
 }
 
@@ -285,7 +290,8 @@ static void make_note(size_t n, size_t k, char why[][WHY_MAX])
 			note("control socket: %s (%s)", cs.place.path, why[0]);
 		else
 			note("control socket: %s (%s in the root folder would be longer than %d "
-			     "bytes)", cs.place.path, CTLPATH_NAME, CTLPATH_MAX - 1);
+			     "bytes)",
+			     cs.place.path, CTLPATH_NAME, CTLPATH_MAX - 1);
 		return;
 	}
 	if (cs.bound)
@@ -399,11 +405,13 @@ static void admit(int fd, struct timespec now)
 	if (cr.uid != cs.uid && cr.uid != 0) {
 		snprintf(msg, sizeof(msg),
 			 "%d error\nrefused: uid %lu may not control this procinit (only uid %lu and "
-			 "root)\n", CTL_EXIT_USAGE, (unsigned long)cr.uid, (unsigned long)cs.uid);
+			 "root)\n",
+			 CTL_EXIT_USAGE, (unsigned long)cr.uid, (unsigned long)cs.uid);
 		say(fd, msg);
 		close(fd);
 		log_warn("control socket: refused a client of uid %lu (pid %d): only uid %lu and root "
-			 "may connect", (unsigned long)cr.uid, (int)cr.pid, (unsigned long)cs.uid);
+			 "may connect",
+			 (unsigned long)cr.uid, (int)cr.pid, (unsigned long)cs.uid);
 		return;
 	}
 	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++) {

@@ -188,8 +188,7 @@ int ctlclient_main(const struct settings *s)
 	size_t n, len, bad;
 	int fd, e, rc;
 
-	if (ctlproto_build(verb_of(s->cmd), s->json, s->names, s->n_names, &req, err,
-			   sizeof(err))) {
+	if (ctlproto_build(verb_of(s->cmd), s->json, s->names, s->n_names, &req, err, sizeof(err))) {
 		log_error("%s", err);
 		return CTL_EXIT_USAGE;
 	}

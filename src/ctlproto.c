@@ -36,7 +36,8 @@ static void show(char *out, const char *s, size_t len)
 	out[n] = '\0';
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -195,8 +196,7 @@ static bool find_verb(const char *w, size_t len, enum ctl_verb *verb)
 	return false;
 }
 
-int ctlproto_parse(const char *line, size_t len, struct ctl_request *req, char *err,
-		   size_t errlen)
+int ctlproto_parse(const char *line, size_t len, struct ctl_request *req, char *err, size_t errlen)
 {
 	size_t i = 0;
 	bool have_verb = false;

@@ -40,8 +40,7 @@ struct ctl_request {
  * return before it is allowed). Returns 0, or EINVAL with a one-line
  * message in ERR ("restart: no process 'wbe'"), printable ASCII only.
  */
-int ctlproto_parse(const char *line, size_t len, struct ctl_request *req, char *err,
-		   size_t errlen);
+int ctlproto_parse(const char *line, size_t len, struct ctl_request *req, char *err, size_t errlen);
 
 /*
  * The client's side: checks the words a user typed (one word each, the

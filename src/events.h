@@ -32,7 +32,8 @@ struct event {
 	unsigned long gen;
 	size_t owner;      /* EV_DRAINED / EV_EOF: the index the pump was started for */
 	struct pump *pump; /* EV_DRAINED / EV_EOF: which run's pump */
-	struct ctl_call *call; /* EV_CONTROL: the control thread's, until answered */
+	/* EV_CONTROL: the request; the control thread's again once answered */
+	struct ctl_call *call;
 };
 
 int events_init(void);

@@ -44,16 +44,17 @@ struct inst {
 	double restart_delay;
 	struct restart_state rs;
 	/* The control verbs (issue 13). */
-	unsigned runs;  /* runs started, a failed start included */
-	bool asked;     /* a request stops this run: its SIGKILL is not the final stop's */
-	bool retired;   /* scaled away: no longer named or listed */
-	bool picked;    /* named in the request at hand */
+	unsigned runs; /* runs started, a failed start included */
+	bool asked;    /* a request stops this run: its SIGKILL is not the final stop's */
+	bool retired;  /* scaled away: no longer named or listed */
+	bool picked;   /* named in the request at hand */
 };
 
 static struct {
 	const struct sup_config *cfg;
 	struct inst *v;
-	size_t n, cap;   /* cap: scale appends; pumps name instances by index */
+	/* scale appends (up to cap); pumps name instances by index */
+	size_t n, cap;
 	bool stopping;   /* the stop of everything has begun */
 	bool by_signal;  /* ... because of a signal, not an exit */
 	bool killed;     /* something needed SIGKILL */
@@ -756,8 +757,8 @@ static int scale_prepare(const struct ctl_request *req, long *types, struct inst
 	return make_room(*nfresh) ? 0 : ENOMEM;
 }
 
-static void scale_type(size_t type, const char *name, unsigned to, struct inst *fresh,
-		       size_t *used, unsigned long uid)
+static void scale_type(size_t type, const char *name, unsigned to, struct inst *fresh, size_t *used,
+		       unsigned long uid)
 {
 	unsigned from = listed_of(type);
 

@@ -40,9 +40,9 @@ static void check_request(const struct ctl_request *r)
 
 		if (wl == CTL_WORD_MAX)
 			abort();
-		if (r->verb == CTL_SCALE ? !ctlproto_type_name(r->word[i], wl) ||
-						   r->count[i] > CTL_COUNT_MAX
-					 : !ctlproto_process_name(r->word[i], wl))
+		if (r->verb == CTL_SCALE ?
+			    !ctlproto_type_name(r->word[i], wl) || r->count[i] > CTL_COUNT_MAX :
+			    !ctlproto_process_name(r->word[i], wl))
 			abort();
 	}
 	/* Every request that parsed fits a line again (counts lose their leading zeros). */

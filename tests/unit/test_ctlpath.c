@@ -38,7 +38,8 @@ static void test_default_and_private(void)
 	CHECK_STREQ(p[0].path, "./.procinit.sock");
 	CHECK(p[1].kind == CTLPATH_PRIVATE);
 	CHECK_STREQ(p[1].dir, "/tmp/procinit-1000");
-	CHECK(!strncmp(p[1].path, "/tmp/procinit-1000/", 19) && !strcmp(p[1].path + 19 + 16, ".sock"));
+	CHECK(!strncmp(p[1].path, "/tmp/procinit-1000/", 19) &&
+	      !strcmp(p[1].path + 19 + 16, ".sock"));
 	CHECK(!strncmp(p[1].path + 19, hash, 16));
 
 	CHECK(ctlpath_places(NULL, "/srv/app/", "/srv/app", "/run/user/1000", 1000, p) == 3);

@@ -96,7 +96,8 @@ static void test_errors(void)
 	REJECT("restart web.", "restart: no process 'web.'");
 	REJECT("restart .1", "restart: no process '.1'");
 	REJECT("restart web.1.2", "restart: no process 'web.1.2'");
-	REJECT("stop w\xc3\xa9", "stop: no process 'w?" "?'");
+	REJECT("stop w\xc3\xa9", "stop: no process 'w?"
+				 "?'");
 	REJECT("scale web", "scale: expected NAME=N, got 'web'");
 	REJECT("scale =2", "scale: expected NAME=N, got '=2'");
 	REJECT("scale web=", "scale: missing count for 'web'");
@@ -317,13 +318,14 @@ static void test_status_json(void)
 	struct qbuf b = { 0 };
 
 	ctlproto_status_json(&b, sample, 3, 42, false);
-	CHECK_STREQ(b.p, "{\"pid\":42,\"stopping\":false,\"instances\":["
-			 "{\"name\":\"web.1\",\"state\":\"running\",\"pid\":4711,\"uptime\":123.400,"
-			 "\"restarts\":0,\"last_exit\":null},"
-			 "{\"name\":\"worker.10\",\"state\":\"stopped\",\"pid\":null,\"uptime\":null,"
-			 "\"restarts\":2,\"last_exit\":{\"signal\":\"SIGTERM\"}},"
-			 "{\"name\":\"clock.1\",\"state\":\"backoff\",\"pid\":null,\"uptime\":null,"
-			 "\"restarts\":1,\"last_exit\":{\"code\":3}}]}\n");
+	CHECK_STREQ(b.p,
+		    "{\"pid\":42,\"stopping\":false,\"instances\":["
+		    "{\"name\":\"web.1\",\"state\":\"running\",\"pid\":4711,\"uptime\":123.400,"
+		    "\"restarts\":0,\"last_exit\":null},"
+		    "{\"name\":\"worker.10\",\"state\":\"stopped\",\"pid\":null,\"uptime\":null,"
+		    "\"restarts\":2,\"last_exit\":{\"signal\":\"SIGTERM\"}},"
+		    "{\"name\":\"clock.1\",\"state\":\"backoff\",\"pid\":null,\"uptime\":null,"
+		    "\"restarts\":1,\"last_exit\":{\"code\":3}}]}\n");
 	qb_free(&b);
 	memset(&b, 0, sizeof(b));
 	ctlproto_status_json(&b, NULL, 0, 1, true);
@@ -335,7 +337,8 @@ static void test_json_string(void)
 {
 	struct qbuf b = { 0 };
 
-	ctlproto_json_string(&b, "a\"b\\c\n\t\x01\x7f/\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\xff\xc3|");
+	ctlproto_json_string(&b,
+			     "a\"b\\c\n\t\x01\x7f/\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\xff\xc3|");
 	CHECK_STREQ(b.p, "\"a\\\"b\\\\c\\u000a\\u0009\\u0001\\u007f/\xc3\xa9\xe2\x82\xac"
 			 "\xf0\x9f\x98\x80|\\ufffd\\ufffd|\"");
 	qb_free(&b);
