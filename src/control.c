@@ -619,9 +619,18 @@ static void control_thread_main(void *arg)
 						  .events = c->st == C_READ ? POLLIN : POLLOUT };
 			who[n++] = c;
 		}
-		if (poll(pfd, n, poll_timeout(now)) < 0 && errno != EINTR) {
-			log_warn("control socket: poll: %m");
-			break;
+		if (poll(pfd, n, poll_timeout(now)) < 0) {
+			struct timespec pause = { 0, 10 * 1000 * 1000 };
+
+			if (errno == EINTR)
+				continue;
+			/* ENOMEM: memory may come back; nothing else can happen with these fds. */
+			if (errno != ENOMEM) {
+				log_warn("control socket: poll: %m");
+				break;
+			}
+			nanosleep(&pause, NULL);
+			continue;
 		}
 		now = mono_now();
 		for (nfds_t i = 0; i < n; i++) {
