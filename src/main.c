@@ -251,8 +251,8 @@ static int do_start(const struct settings *s, struct app *a)
 	}
 	control_start();
 	err = supervisor_run(&cfg);
-	/* A reply handed over at the end (quit's) is written before we go. */
-	control_close(mono_add(mono_now(), 1.0));
+	/* A reply handed over at the end (quit's) is written before we go; 2 s for a loaded machine. */
+	control_close(mono_add(mono_now(), 2.0));
 	return err;
 }
 
