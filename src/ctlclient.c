@@ -119,7 +119,7 @@ static int read_reply(int fd, struct qbuf *b, struct timespec deadline)
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
-			/* The server closed with bytes of ours unread: what it wrote is all there is. */
+			/* It closed with bytes of ours unread: what it wrote is all there is. */
 			return errno == ECONNRESET && b->len ? 0 : errno;
 		}
 		qb_add(b, buf, (size_t)n);

@@ -236,7 +236,7 @@ static int do_start(const struct settings *s, struct app *a)
 	cfg.find_type = app_find_type;
 	cfg.build_instance = app_build_instance;
 	output_configure(1, want_color(s->color), s->timestamp, a->name_width);
-	/* Before any thread (it sets the umask for a moment) and any child: a live one exits 2 here. */
+	/* Before any thread (it sets the umask a moment) and any child: a live one exits 2 here. */
 	if (control_open(s->socket, a->root))
 		return 2;
 	if (start_runtime(s, sigthread_procfile_set(), true)) {
@@ -251,7 +251,7 @@ static int do_start(const struct settings *s, struct app *a)
 	}
 	control_start();
 	err = supervisor_run(&cfg);
-	/* A reply handed over at the end (quit's) is written before we go; 2 s for a loaded machine. */
+	/* A reply handed over at the end (quit's) goes out first; 2 s for a loaded machine. */
 	control_close(mono_add(mono_now(), 2.0));
 	return err;
 }
