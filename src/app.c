@@ -731,6 +731,41 @@ int app_plan(const struct settings *s, struct app *a)
 	return 0;
 }
 
+long app_find_type(void *ctx, const char *name)
+{
+	const struct app *a = ctx;
+
+	return procfile_find(&a->pf, name);
+}
+
+/* add_instance's work without its messages or its array: the supervisor owns IN. */
+int app_build_instance(void *ctx, size_t type, unsigned number, struct instance *in)
+{
+	const struct app *a = ctx;
+	const struct proctype *t = &a->pf.v[type];
+	struct instance_spec spec = {
+		.type_name = t->name,
+		.type = type,
+		.number = number,
+		.command = t->command,
+		.base = a->base,
+		.nbase = a->base_n,
+	};
+	int err;
+
+	if (formation_port(a->base_port, type, number, &spec.port))
+		return ERANGE;
+	err = instance_build(in, &spec);
+	if (err) {
+		instance_free(in);
+		return err;
+	}
+	in->can_die = a->can_die[type];
+	in->restart = a->restart[type];
+	in->stop_signal = a->stop_sig[type];
+	return 0;
+}
+
 void app_free(struct app *a)
 {
 	for (size_t i = a->base_owned_from; a->base && i < a->base_n; i++)

@@ -57,6 +57,16 @@ int app_plan(const struct settings *s, struct app *a);
 /* The environment for `run`: inherited, overridden by the env files. Never NULL. */
 char **app_run_env(struct app *a);
 
+/*
+ * Issue 13, for scale at run time (sup_config's callbacks, CTX an app that
+ * app_plan filled): the index of the Procfile type NAME, or -1; and
+ * instance NUMBER of TYPE built into IN (zeroed) as app_plan builds them.
+ * app_build_instance returns 0, ERANGE (its port is out of range) or ENOMEM,
+ * prints nothing and never exits: children run by then.
+ */
+long app_find_type(void *ctx, const char *name);
+int app_build_instance(void *ctx, size_t type, unsigned number, struct instance *in);
+
 /* Frees everything app_load and app_plan allocated. */
 void app_free(struct app *a);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * events: the one queue through which the reaper, signal and pump threads
- * talk to the supervisor. A fixed ring under one mutex; producers block while
+ * events: the one queue through which the reaper, signal, pump and control
+ * threads talk to the supervisor. A fixed ring under one mutex; producers block while
  * it is full, the supervisor waits on it with a deadline.
  */
 #ifndef PROCINIT_EVENTS_H
@@ -21,8 +21,11 @@ enum event_kind {
 	EV_READY,   /* owner, ok: a readiness check passed (ok) or ended; from a probe, a
 		     * pump (log:) or the notify socket */
 	EV_STATUS,  /* owner, text (malloc'd, the receiver frees it): a STATUS= notification */
+	EV_CONTROL, /* call: a request on the control socket, answered with control_answer */
 };
 
+struct ctl_call;
+struct probe;
 struct pump;
 
 struct event {
@@ -37,6 +40,8 @@ struct event {
 	struct probe *probe; /* EV_READY from a probe: which one (its last word) */
 	bool ok;
 	char *text;
+	/* EV_CONTROL: the request; the control thread's again once answered */
+	struct ctl_call *call;
 };
 
 int events_init(void);

@@ -19,6 +19,9 @@
 #include "announce.h"
 #include "app.h"
 #include "cli.h"
+#include "clock.h"
+#include "control.h"
+#include "ctlclient.h"
 #include "export.h"
 #include "log.h"
 #include "output.h"
@@ -230,15 +233,30 @@ static int do_start(const struct settings *s, struct app *a)
 		log_error("cannot open /dev/null: %m");
 		return 1;
 	}
+	/* Issue 13: scale builds instances at run time from the app. */
+	cfg.types = a;
+	cfg.n_types = a->pf.n;
+	cfg.find_type = app_find_type;
+	cfg.build_instance = app_build_instance;
 	output_configure(1, want_color(s->color), s->timestamp, a->name_width);
-	if (start_runtime(s, sigthread_procfile_set(), true))
+	/* Before any thread (it sets the umask a moment) and any child: a live one exits 2 here. */
+	if (control_open(s->socket, a->root))
+		return 2;
+	if (start_runtime(s, sigthread_procfile_set(), true)) {
+		control_close(mono_now());
 		return 1;
+	}
 	err = announce_start();
 	if (err) {
 		log_error("cannot start threads: %s", strerror(err));
+		control_close(mono_now());
 		return 1;
 	}
-	return supervisor_run(&cfg);
+	control_start();
+	err = supervisor_run(&cfg);
+	/* A reply handed over at the end (quit's) goes out first; 2 s for a loaded machine. */
+	control_close(mono_add(mono_now(), 2.0));
+	return err;
 }
 
 static int do_exec(const struct settings *s, struct app *a)
@@ -329,12 +347,12 @@ int main(int argc, char **argv)
 	case CMD_EXPORT:
 		rc = export_main(&s);
 		break;
-	case CMD_STATUS:  /* wired by issue 13 */
-	case CMD_RESTART: /* wired by issue 13 */
-	case CMD_STOP:    /* wired by issue 13 */
-	case CMD_SCALE:   /* wired by issue 13 */
-	case CMD_QUIT:    /* wired by issue 13 */
-		rc = not_implemented(&s);
+	case CMD_STATUS:
+	case CMD_RESTART:
+	case CMD_STOP:
+	case CMD_SCALE:
+	case CMD_QUIT:
+		rc = ctlclient_main(&s);
 		break;
 	case CMD_POWEROFF: /* wired by issue 12 */
 	case CMD_REBOOT:   /* wired by issue 12 */

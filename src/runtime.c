@@ -193,6 +193,11 @@ static void dispatch(const struct event *ev)
 		else
 			free(ev->text);
 		break;
+	case EV_CONTROL:
+		/* Only a mode with a socket posts these. */
+		if (rt.m->on_control)
+			rt.m->on_control(ev->call);
+		break;
 	}
 }
 

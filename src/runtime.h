@@ -46,6 +46,8 @@ struct runtime_mode {
 	bool (*finished)(void);
 	/* The sweep sent SIG to N orphans (n > 0). */
 	void (*on_sweep)(int sig, size_t n);
+	/* A control request (EV_CONTROL): answer it with control_answer. */
+	void (*on_control)(struct ctl_call *call);
 };
 
 /*

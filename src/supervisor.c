@@ -19,6 +19,8 @@
 
 #include "announce.h"
 #include "clock.h"
+#include "control.h"
+#include "instance.h"
 #include "lifecycle.h"
 #include "pty.h"
 #include "notify.h"
@@ -47,12 +49,18 @@ struct inst {
 	struct restart_state rs;
 	struct readiness ready;
 	bool waiting_said;     /* "waiting for DEP" is out */
+	/* The control verbs (issue 13). */
+	unsigned runs; /* runs started, a failed start included */
+	bool asked;    /* a request stops this run: its SIGKILL is not the final stop's */
+	bool retired;  /* scaled away: no longer named or listed */
+	bool picked;   /* named in the request at hand */
 };
 
 static struct {
 	const struct sup_config *cfg;
 	struct inst *v;
-	size_t n;
+	/* scale appends (up to cap); pumps name instances by index */
+	size_t n, cap;
 	bool stopping;   /* the stop of everything has begun */
 	bool by_signal;  /* ... because of a signal, not an exit */
 	bool killed;     /* something needed SIGKILL */
@@ -117,7 +125,8 @@ static void send_kill(struct inst *p)
 {
 	announce(NULL, "sending SIGKILL for %s at pid %d", p->in->name, (int)p->pid);
 	signal_group(p, SIGKILL);
-	sv.killed = true;
+	if (!p->asked)
+		sv.killed = true; /* a restart's or a stop's SIGKILL is not the exit status' */
 }
 
 static void announce_exit(const struct inst *p)
@@ -191,6 +200,8 @@ static void spawn_run(struct inst *p)
 	struct spawn_failure fail;
 	int write_end, err;
 
+	p->runs++;
+	p->asked = false;
 	p->report = LC_REPORT_LIVE;
 	p->pump = NULL;
 	err = pump_open(p->idx, p->in->name, output_color_for(p->in->type), sv.cfg->tty,
@@ -321,9 +332,29 @@ static void stop_in_order(void)
 	}
 }
 
+/* The first instance of its type speaks for it: its name, what it waits for. */
+static bool learn_type(const struct instance *in)
+{
+	if (sv.type_names[in->type])
+		return true;
+	sv.type_names[in->type] = in->type_name;
+	for (size_t k = 0; k < in->n_after; k++) {
+		size_t dep = in->after[k];
+		size_t *v = realloc(sv.dependents[dep], (sv.n_dependents[dep] + 1) * sizeof(*v));
+
+		if (!v)
+			return false;
+		v[sv.n_dependents[dep]++] = in->type;
+		sv.dependents[dep] = v;
+	}
+	return true;
+}
+
 /* Per type: names, who depends on whom, scratch. False when out of memory. */
 static bool plan_types(void)
 {
+	/* Every type of the Procfile: scale may start one that start did not. */
+	sv.n_types = sv.cfg->n_types;
 	for (size_t i = 0; i < sv.n; i++)
 		if (sv.v[i].in->type + 1 > sv.n_types)
 			sv.n_types = sv.v[i].in->type + 1;
@@ -334,22 +365,9 @@ static bool plan_types(void)
 	sv.alive = calloc(sv.n_types + 1, sizeof(*sv.alive));
 	if (!sv.type_names || !sv.dependents || !sv.n_dependents || !sv.not_ready || !sv.alive)
 		return false;
-	for (size_t i = 0; i < sv.n; i++) {
-		const struct instance *in = sv.v[i].in;
-
-		if (sv.type_names[in->type])
-			continue; /* the type's first instance speaks for it */
-		sv.type_names[in->type] = in->type_name;
-		for (size_t k = 0; k < in->n_after; k++) {
-			size_t dep = in->after[k];
-			size_t *v = realloc(sv.dependents[dep], (sv.n_dependents[dep] + 1) * sizeof(*v));
-
-			if (!v)
-				return false;
-			v[sv.n_dependents[dep]++] = in->type;
-			sv.dependents[dep] = v;
-		}
-	}
+	for (size_t i = 0; i < sv.n; i++)
+		if (!learn_type(sv.v[i].in))
+			return false;
 	return true;
 }
 
@@ -698,16 +716,361 @@ static int exit_status(void)
 }
 
 /* --ready NAME=notify: the instance's $NOTIFY_SOCKET, for all its runs. */
-static void open_notify(struct instance *in)
+static void open_notify(struct instance *in, size_t owner)
 {
 	char path[128];
-	int err = notify_open((size_t)(in - sv.cfg->inst), path, sizeof(path));
+	int err = notify_open(owner, path, sizeof(path));
 
 	if (!err)
 		err = instance_setenv(in, "NOTIFY_SOCKET", path);
 	if (err)
 		announce(NULL, "%s: no notify socket (%s): it will not become ready",
 			 in->name, strerror(err));
+}
+
+/* ---------------------------------------------------------------- control verbs (issue 13) */
+
+/*
+ * status, restart, stop, scale and quit, as the control thread hands them
+ * over. Every name is checked before anything happens; a requested stop
+ * or restart goes through the lifecycle as LC_HOLD or LC_RESTART, which
+ * never asks the first-exit policy (only an exit from LC_RUNNING does).
+ * scale appends to the instance table (pumps name instances by index, so
+ * indices stay) and retires the highest numbers, which are then no longer
+ * named or listed; scaling up again brings the retired ones back first.
+ */
+
+static unsigned inst_number(const struct inst *p)
+{
+	const char *dot = strrchr(p->in->name, '.');
+
+	return dot ? (unsigned)strtoul(dot + 1, NULL, 10) : 0;
+}
+
+/* WORD names P: its own name, or its type (all instances of it). */
+static bool names(const struct inst *p, const char *word)
+{
+	const char *name = p->in->name, *dot = strrchr(name, '.');
+	size_t tl = dot ? (size_t)(dot - name) : strlen(name);
+
+	if (!strcmp(name, word))
+		return true;
+	return !strchr(word, '.') && strlen(word) == tl && !strncmp(name, word, tl);
+}
+
+/* Marks what REQ's words name; each word naming nothing is an error line in ERR. */
+static bool pick(const struct ctl_request *req, struct qbuf *err)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < sv.n; i++)
+		sv.v[i].picked = false;
+	for (size_t k = 0; k < req->n; k++) {
+		bool any = false;
+
+		for (size_t i = 0; i < sv.n; i++) {
+			if (!sv.v[i].retired && names(&sv.v[i], req->word[k])) {
+				sv.v[i].picked = true;
+				any = true;
+			}
+		}
+		if (!any) {
+			qb_printf(err, "%s: no process '%s'\n", ctlproto_verb_name(req->verb),
+				  req->word[k]);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* restart or stop of what pick marked. */
+static void act(const struct ctl_request *req, unsigned long uid)
+{
+	const char *verb = ctlproto_verb_name(req->verb);
+
+	for (size_t i = 0; i < sv.n; i++) {
+		struct inst *p = &sv.v[i];
+
+		if (!p->picked)
+			continue;
+		announce(NULL, "%s of %s requested (uid %lu)", verb, p->in->name, uid);
+		p->asked = true;
+		/* At once, not after --restart's backoff: over(RESTART) waits restart_delay. */
+		p->restart_delay = 0;
+		feed(p, req->verb == CTL_RESTART ? LC_RESTART : LC_HOLD);
+	}
+}
+
+/* Running, or a --can-die instance whose run is over: nothing is missing. */
+/* Running and ready; or done when done is fine (--can-die, a one-shot --ready exit). */
+static bool as_it_should_be(const struct inst *p)
+{
+	bool done = p->state == LC_EXITED || p->state == LC_LINGERING;
+
+	if (p->state == LC_RUNNING)
+		return p->ready.ready;
+	return done && (p->in->can_die || (p->in->ready.kind == READY_EXIT && p->ready.ready));
+}
+
+static int by_type_and_number(const void *a, const void *b)
+{
+	const struct inst *p = *(struct inst *const *)a, *q = *(struct inst *const *)b;
+
+	if (p->in->type != q->in->type)
+		return p->in->type < q->in->type ? -1 : 1;
+	return inst_number(p) < inst_number(q) ? -1 : inst_number(p) > inst_number(q);
+}
+
+static int status(const struct ctl_request *req, struct qbuf *b)
+{
+	struct inst **order = calloc(sv.n + 1, sizeof(*order));
+	struct ctl_status *st = calloc(sv.n + 1, sizeof(*st));
+	struct timespec now = mono_now();
+	bool all = !sv.stopping;
+	size_t n = 0;
+
+	if (!order || !st) {
+		free(order);
+		free(st);
+		b->oom = true;
+		return 1;
+	}
+	for (size_t i = 0; i < sv.n; i++)
+		if (!sv.v[i].retired)
+			order[n++] = &sv.v[i];
+	qsort(order, n, sizeof(*order), by_type_and_number);
+	for (size_t i = 0; i < n; i++) {
+		const struct inst *p = order[i];
+		bool alive = lc_alive(p->state) && p->pid > 0;
+
+		all = all && as_it_should_be(p);
+		st[i].name = p->in->name;
+		st[i].state = lc_state_name(p->state);
+		st[i].pid = alive ? (long)p->pid : 0;
+		st[i].uptime = alive ? mono_diff(p->started, now) : -1;
+		st[i].restarts = p->runs > 1 ? p->runs - 1 : 0;
+		/* p->status is the last run's until the current leader is reaped. */
+		st[i].have_exit = p->runs > 1 || p->report == LC_REPORT_REAPED ||
+				  p->report == LC_REPORT_DONE;
+		st[i].last_exit = p->status;
+		st[i].ready = p->ready.ready && (p->state == LC_RUNNING || p->state == LC_EXITED);
+	}
+	if (req->json)
+		ctlproto_status_json(b, st, n, (long)getpid(), sv.stopping);
+	else
+		ctlproto_status_text(b, st, n);
+	free(order);
+	free(st);
+	return all ? 0 : CTL_EXIT_NOT_ALL;
+}
+
+/* The listed (or, with RETIRED, the retired) instance NUMBER of TYPE. */
+static struct inst *find_numbered(size_t type, unsigned number, bool retired)
+{
+	for (size_t i = 0; i < sv.n; i++)
+		if (sv.v[i].in->type == type && sv.v[i].retired == retired &&
+		    inst_number(&sv.v[i]) == number)
+			return &sv.v[i];
+	return NULL;
+}
+
+static unsigned listed_of(size_t type)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < sv.n; i++)
+		n += sv.v[i].in->type == type && !sv.v[i].retired;
+	return n;
+}
+
+/* A new instance, complete but for its index, built before anything changes. */
+static int fresh_inst(struct inst *p, size_t type, unsigned number)
+{
+	struct instance *in = calloc(1, sizeof(*in));
+	int err;
+
+	if (!in)
+		return ENOMEM;
+	err = sv.cfg->build_instance(sv.cfg->types, type, number, in);
+	if (err) {
+		free(in); /* the builder frees what it had built */
+		return err;
+	}
+	if (in->restart && (err = restart_init(&p->rs, sv.cfg->restart_max)) != 0) {
+		instance_free(in);
+		free(in);
+		return err;
+	}
+	p->in = in;
+	p->pty_fd = -1;
+	p->state = LC_WAITING;
+	return 0;
+}
+
+static void fresh_free(struct inst *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		instance_free((struct instance *)v[i].in);
+		free((struct instance *)v[i].in);
+		restart_free(&v[i].rs);
+	}
+	free(v);
+}
+
+/* Room for N more instances; pointers into sv.v are stale afterwards. */
+static bool make_room(size_t n)
+{
+	size_t cap = sv.cap ? sv.cap : 1;
+	struct inst *v;
+
+	while (cap < sv.n + n)
+		cap *= 2;
+	if (cap == sv.cap)
+		return true;
+	v = realloc(sv.v, cap * sizeof(*v));
+	if (!v)
+		return false;
+	memset(v + sv.cap, 0, (cap - sv.cap) * sizeof(*v));
+	sv.v = v;
+	sv.cap = cap;
+	return true;
+}
+
+/* NAME=N's types, and the instances no table entry holds yet, built (0), or an error in ERR. */
+static int scale_prepare(const struct ctl_request *req, long *types, struct inst **fresh,
+			 size_t *nfresh, struct qbuf *err)
+{
+	size_t want = 0, k;
+
+	for (k = 0; k < req->n; k++) {
+		types[k] = sv.cfg->find_type ? sv.cfg->find_type(sv.cfg->types, req->word[k]) : -1;
+		if (types[k] < 0)
+			qb_printf(err, "scale: no process '%s'\n", req->word[k]);
+	}
+	if (err->len)
+		return CTL_EXIT_USAGE;
+	for (k = 0; k < req->n; k++)
+		for (unsigned m = listed_of((size_t)types[k]) + 1; m <= req->count[k]; m++)
+			want += !find_numbered((size_t)types[k], m, true);
+	*fresh = calloc(want + 1, sizeof(**fresh));
+	if (!*fresh)
+		return ENOMEM;
+	*nfresh = 0;
+	for (k = 0; k < req->n; k++) {
+		for (unsigned m = listed_of((size_t)types[k]) + 1; m <= req->count[k]; m++) {
+			int e;
+
+			if (find_numbered((size_t)types[k], m, true))
+				continue;
+			e = fresh_inst(&(*fresh)[*nfresh], (size_t)types[k], m);
+			if (e == ERANGE) {
+				qb_printf(err, "scale: the port of %s.%u is out of range 1..65535\n",
+					  req->word[k], m);
+				return CTL_EXIT_USAGE;
+			}
+			if (e)
+				return ENOMEM;
+			(*nfresh)++;
+		}
+	}
+	return make_room(*nfresh) ? 0 : ENOMEM;
+}
+
+static void scale_type(size_t type, const char *name, unsigned to, struct inst *fresh, size_t *used,
+		       unsigned long uid)
+{
+	unsigned from = listed_of(type);
+
+	announce(NULL, "scale of %s from %u to %u requested (uid %lu)", name, from, to, uid);
+	/* The highest numbers go first. */
+	for (unsigned m = from; m > to; m--) {
+		struct inst *p = find_numbered(type, m, false);
+
+		p->retired = true;
+		p->asked = true;
+		feed(p, LC_HOLD);
+	}
+	for (unsigned m = from + 1; m <= to; m++) {
+		struct inst *p = find_numbered(type, m, true);
+
+		if (!p) {
+			p = &sv.v[sv.n];
+			*p = fresh[(*used)++];
+			p->idx = sv.n++;
+			readiness_init(&p->ready, p->in, p->idx, sv.cfg->dir);
+			if (p->in->ready.kind == READY_NOTIFY)
+				open_notify((struct instance *)p->in, p->idx);
+			if (!learn_type(p->in))
+				announce(NULL, "out of memory: %s stops out of order", p->in->name);
+		}
+		p->retired = false;
+		p->asked = true;
+		p->restart_delay = 0;
+		/* A retired one still stopping starts once it is over; a new one now. */
+		feed(p, p->state == LC_WAITING ? LC_START : LC_RESTART);
+	}
+}
+
+static int scale(const struct ctl_request *req, unsigned long uid, struct qbuf *err)
+{
+	long types[CTL_ARGS_MAX];
+	struct inst *fresh = NULL;
+	size_t nfresh = 0, used = 0;
+	int rc = scale_prepare(req, types, &fresh, &nfresh, err);
+
+	if (rc) {
+		fresh_free(fresh, nfresh);
+		if (rc == ENOMEM)
+			err->oom = true;
+		return rc == ENOMEM ? 1 : rc;
+	}
+	for (size_t k = 0; k < req->n; k++)
+		scale_type((size_t)types[k], req->word[k], req->count[k], fresh, &used, uid);
+	free(fresh); /* its entries now live in sv.v */
+	return 0;
+}
+
+static void quit(unsigned long uid)
+{
+	if (runtime_sweeping()) {
+		announce(NULL, "quit requested again (uid %lu): killing what is left", uid);
+		runtime_sweep_hurry();
+	} else if (sv.stopping) {
+		announce(NULL, "quit requested again (uid %lu): killing everything", uid);
+		kill_all();
+	} else {
+		announce(NULL, "quit requested (uid %lu)", uid);
+		sv.by_signal = true; /* as SIGTERM: "sending SIGTERM for children", exit 0 */
+		begin_stop();
+	}
+}
+
+static void on_control(struct ctl_call *c)
+{
+	const struct ctl_request *req = control_request(c);
+	unsigned long uid = control_uid(c);
+	struct qbuf b = { 0 };
+	int code = 0;
+
+	if (req->verb == CTL_STATUS) {
+		code = status(req, &b);
+		control_answer(c, code, false, &b);
+	} else if (req->verb == CTL_QUIT) {
+		control_answer(c, 0, false, NULL); /* answered before the stop begins */
+		quit(uid);
+	} else if (sv.stopping) {
+		qb_printf(&b, "%s: procinit is stopping\n", ctlproto_verb_name(req->verb));
+		control_answer(c, CTL_EXIT_NOT_ALL, true, &b);
+	} else if (req->verb == CTL_SCALE) {
+		code = scale(req, uid, &b);
+		control_answer(c, code, code != 0, &b);
+	} else if (!pick(req, &b)) {
+		control_answer(c, CTL_EXIT_USAGE, true, &b);
+	} else {
+		act(req, uid);
+		control_answer(c, 0, false, NULL);
+	}
+	qb_free(&b);
 }
 
 static const struct runtime_mode procfile_mode = {
@@ -720,6 +1083,7 @@ static const struct runtime_mode procfile_mode = {
 	.on_deadline = on_deadline,
 	.finished = finished,
 	.on_sweep = on_sweep,
+	.on_control = on_control,
 };
 
 int supervisor_run(const struct sup_config *cfg)
@@ -729,7 +1093,7 @@ int supervisor_run(const struct sup_config *cfg)
 
 	memset(&sv, 0, sizeof(sv));
 	sv.cfg = cfg;
-	sv.n = cfg->n;
+	sv.n = sv.cap = cfg->n;
 	sv.v = calloc(cfg->n, sizeof(*sv.v));
 	if (!sv.v) {
 		announce(NULL, "out of memory");
@@ -748,7 +1112,7 @@ int supervisor_run(const struct sup_config *cfg)
 			return 1;
 		}
 		if (p->in->ready.kind == READY_NOTIFY)
-			open_notify(&cfg->inst[i]);
+			open_notify(&cfg->inst[i], i);
 	}
 	if (!plan_types()) {
 		announce(NULL, "out of memory");

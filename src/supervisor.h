@@ -28,6 +28,14 @@ struct sup_config {
 	bool ordered;           /* --after given: a stop goes in reverse order */
 	unsigned restart_max;   /* --restart-limit N/SECONDS */
 	double restart_window;
+	/*
+	 * Issue 13, scale: the Procfile's types, and instance NUMBER of TYPE
+	 * built at run time (0, ERANGE for its port, ENOMEM). NULL: no scale.
+	 */
+	void *types;
+	size_t n_types;             /* in the Procfile, started or not */
+	long (*find_type)(void *types, const char *name);
+	int (*build_instance)(void *types, size_t type, unsigned number, struct instance *in);
 };
 
 /* Starts every instance, supervises them to the end; returns the exit status. */

@@ -343,6 +343,7 @@ def test_working_folder_removed_after_start(procinit, tmp_path, tag):
     p = procinit("-d", root, "-f", tmp_path / "Procfile", "--restart", "web", "--restart-limit", "2/60", "-t", "1")
     p.wait_line(r"web\.1   \| written before")
     p.wait_line(r"other\.1 \| up")
+    (root / ".procinit.sock").unlink()  # the control socket lives in ROOT too
     root.rmdir()
     (tmp_path / "go").touch()
     rc = p.wait()

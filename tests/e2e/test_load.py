@@ -59,8 +59,9 @@ def test_formation_of_500(procinit, tmp_path, tag):
         assert len([ln for ln in lines if re.fullmatch(what, ln)]) == n, what
     assert lines[-1] == f"{'system':<{w}} | exit 0"
     assert down <= timeout, down
-    # one pump thread per child plus main, reaper, signal and announce threads (TSan adds one)
-    assert threads <= n + 6, threads
+    # one pump thread per child plus main, reaper (and its helper), signal, announce and
+    # control threads (TSan adds one)
+    assert threads <= n + 7, threads
     assert hwm < (64 if not relutil.sanitizer(BIN) else 512) * 1024, hwm
     assert tagged_pids(tag) == []
 

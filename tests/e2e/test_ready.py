@@ -323,3 +323,25 @@ def test_ready_and_after_are_procfile_mode_only(run_cli):
         r = run_cli(*args, "--", "true")
         assert r.returncode == 2, r
         assert "Procfile mode" in r.stderr, r.stderr
+
+
+def test_status_counts_readiness(procinit, tmp_path, run_cli):
+    """`procinit status` shows READY per instance and exits 1 until every instance that
+    should run is ready: a Docker HEALTHCHECK says healthy only then."""
+    write_procfile(tmp_path, """
+        web: echo starting; while [ ! -e go ]; do sleep 0.02; done; echo listening; exec sleep 1000
+        other: exec sleep 1000
+    """)
+    p = procinit("--ready", "web=log:listening")
+    p.wait_line(r"web\.1 +\| starting")
+    r = run_cli("status")
+    assert r.returncode == 1, r
+    rows = {ln.split()[0]: ln.split() for ln in r.stdout.splitlines()[1:]}
+    assert rows["web.1"][1:3] == ["running", "no"] and rows["other.1"][1:3] == ["running", "yes"], r.stdout
+    (tmp_path / "go").touch()
+    p.wait_line(r"system +\| web\.1 +ready \(log after \d+\.\d\d s\)")
+    r = run_cli("status")
+    assert r.returncode == 0, r
+    assert [ln.split()[2] for ln in r.stdout.splitlines()[1:]] == ["yes", "yes"], r.stdout
+    p.signal(signal.SIGTERM)
+    assert p.wait() == 0, p.dump()
