@@ -18,6 +18,7 @@ enum opt_id {
 	OPT_COLOR, OPT_NO_COLOR, OPT_TIMESTAMP, OPT_HELP, OPT_VERSION,
 	OPT_EXPECT, OPT_PGROUP, OPT_REWRITE, OPT_VERBOSE, OPT_PDEATHSIG,
 	OPT_PROCESS, OPT_CAN_DIE, OPT_RESTART, OPT_RESTART_LIMIT, OPT_STOP_SIGNAL, OPT_TTY,
+	OPT_ON_EXIT, /* sysinit (h12 stand-in) */
 };
 
 struct opt {
@@ -50,6 +51,7 @@ static const struct opt opts[] = {
 	{ 0, "restart-limit", true, OPT_RESTART_LIMIT },
 	{ 0, "stop-signal", true, OPT_STOP_SIGNAL },
 	{ 0, "tty", false, OPT_TTY },
+	{ 0, "on-exit", true, OPT_ON_EXIT }, /* sysinit (h12 stand-in) */
 };
 
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -255,6 +257,19 @@ static int apply(struct settings *s, const struct opt *o, const char *flag, cons
 	case OPT_TTY:
 		s->tty = true;
 		break;
+	case OPT_ON_EXIT: /* sysinit (h12 stand-in until h11-cli's lands) */
+		if (!strcmp(val, "poweroff"))
+			s->on_exit = ON_EXIT_POWEROFF;
+		else if (!strcmp(val, "reboot"))
+			s->on_exit = ON_EXIT_REBOOT;
+		else if (!strcmp(val, "halt"))
+			s->on_exit = ON_EXIT_HALT;
+		else {
+			snprintf(err, errlen, "%s: expected poweroff, reboot or halt, got '%.32s'",
+				 flag, val);
+			return 2;
+		}
+		break;
 	case OPT_PDEATHSIG:
 		s->pdeathsig = sig_parse(val, 0);
 		if (s->pdeathsig < 0) {
@@ -410,6 +425,24 @@ static int parse_args(int argc, char **argv, struct settings *s, char *err, size
 				s->run_argv = argv + i;
 				s->run_argc = (size_t)(argc - i);
 				return 0;
+			} else if (!strcmp(a, "exec")) {
+				/* sysinit (h12 stand-in): -- COMMAND as a kernel command line can spell it. */
+				if (i < argc && !strcmp(argv[i], "--"))
+					i++;
+				if (i >= argc) {
+					snprintf(err, errlen, "exec needs a command");
+					return 2;
+				}
+				s->cmd = CMD_EXEC;
+				s->run_argv = argv + i;
+				s->run_argc = (size_t)(argc - i);
+				return 0;
+			} else if (!strcmp(a, "poweroff")) { /* sysinit (h12 stand-in) */
+				s->cmd = CMD_POWEROFF;
+			} else if (!strcmp(a, "reboot")) {
+				s->cmd = CMD_REBOOT;
+			} else if (!strcmp(a, "halt")) {
+				s->cmd = CMD_HALT;
 			} else if (!strcmp(a, "help")) {
 				s->cmd = CMD_HELP;
 				return 0;

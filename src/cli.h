@@ -19,8 +19,12 @@
 #define CLI_RESTART_MAX 10
 #define CLI_RESTART_WINDOW 60.0
 
-enum cli_command { CMD_START, CMD_RUN, CMD_CHECK, CMD_EXEC, CMD_HELP, CMD_VERSION };
+enum cli_command { CMD_START, CMD_RUN, CMD_CHECK, CMD_EXEC, CMD_HELP, CMD_VERSION,
+	/* sysinit (h12, stand-in until h11-cli's verbs land): */
+	CMD_POWEROFF, CMD_REBOOT, CMD_HALT };
 enum cli_color { COLOR_AUTO, COLOR_ON, COLOR_OFF };
+/* sysinit (h12, stand-in until h11-cli's --on-exit lands): the end of a real system's init. */
+enum cli_on_exit { ON_EXIT_POWEROFF, ON_EXIT_REBOOT, ON_EXIT_HALT };
 
 struct settings {
 	enum cli_command cmd;
@@ -56,6 +60,7 @@ struct settings {
 	unsigned restart_max;  /* --restart-limit N/SECONDS */
 	double restart_window;
 	bool tty;              /* --tty: a pseudo-terminal per child */
+	enum cli_on_exit on_exit; /* sysinit (h12 stand-in): --on-exit poweroff|reboot|halt */
 	/* Which settings came from flags, so the environment cannot override them. */
 	bool timeout_set, pgroup_set, verbosity_set;
 };
