@@ -27,12 +27,16 @@
 #include "sigthread.h"
 #include "single.h"
 #include "supervisor.h"
+#include "sysinit.h"
 
 static const char usage[] =
 	"usage: procinit [OPTIONS] [start [PROCESS...]]   run the Procfile (default)\n"
 	"       procinit [OPTIONS] run PROCESS|COMMAND [ARG...]\n"
 	"       procinit [OPTIONS] check\n"
 	"       procinit [OPTIONS] -- COMMAND [ARG...]     a plain init for one command\n"
+	/* sysinit (h12 stand-in until h11-cli's usage lands) */
+	"       procinit [OPTIONS] exec COMMAND [ARG...]   the same, for a kernel command line\n"
+	"       procinit poweroff | reboot | halt          ask PID 1 (a system's init) to end\n"
 	"       procinit --help | --version\n"
 	"\n"
 	"options:\n"
@@ -55,6 +59,8 @@ static const char usage[] =
 	"      --restart-limit N/SECS at most N restarts within SECS (default 10/60)\n"
 	"      --stop-signal NAME=SIG signal NAME gets at shutdown instead of SIGTERM\n"
 	"      --tty                  a pseudo-terminal per child instead of a pipe\n"
+	/* sysinit (h12 stand-in) */
+	"      --on-exit ACTION       as a system's init: poweroff (default), reboot, halt\n"
 	"  -h, --help                 this help\n"
 	"  -V, --version              print the version\n";
 
@@ -250,13 +256,16 @@ static int do_start(const struct settings *s, struct app *a)
 		return 1;
 	}
 	output_configure(1, want_color(s->color), s->timestamp, a->name_width);
-	if (start_runtime(s, sigthread_procfile_set(), &orig, &cfg.sigchld_orig_ign))
+	/* sysinit: | sysinit_signals(): on a real system SIGPWR asks for a power-off. */
+	if (start_runtime(s, sigthread_procfile_set() | sysinit_signals(), &orig,
+			  &cfg.sigchld_orig_ign))
 		return 1;
 	err = announce_start();
 	if (err) {
 		fprintf(stderr, "procinit: cannot start threads: %s\n", strerror(err));
 		return 1;
 	}
+	sysinit_console_reader_start(); /* sysinit: ^C typed on the console */
 	return supervisor_run(&cfg);
 }
 
@@ -313,15 +322,27 @@ static int apply_environment(struct settings *s)
 	return 0;
 }
 
+/* sysinit: --on-exit's value as the action sysinit_end takes. */
+static enum sysinit_action on_exit_action(enum cli_on_exit e)
+{
+	return e == ON_EXIT_REBOOT ? SYSINIT_REBOOT : e == ON_EXIT_HALT ? SYSINIT_HALT :
+								 SYSINIT_POWEROFF;
+}
+
 int main(int argc, char **argv)
 {
 	struct settings s;
 	char err[CLI_ERR_MAX];
 	struct app a;
 	int rc = 0;
+	bool system_init;
 
 	/* Before anything else: a signal in the first millisecond must find it blocked. */
 	sigmask_setup();
+	/* sysinit: as the first process of a real system, first what the kernel left undone. */
+	system_init = sysinit_detect();
+	if (system_init)
+		sysinit_prepare();
 	memset(&a, 0, sizeof(a));
 	if (cli_parse(argc, argv, &s, err, sizeof(err))) {
 		fprintf(stderr, "procinit: %s\n", err);
@@ -363,13 +384,24 @@ int main(int argc, char **argv)
 		if (!rc)
 			rc = do_start(&s, &a);
 		break;
+	case CMD_POWEROFF: /* sysinit (h12 stand-in verbs) */
+	case CMD_REBOOT:
+	case CMD_HALT:
+		rc = sysinit_request(s.cmd == CMD_POWEROFF ? SYSINIT_POWEROFF :
+				     s.cmd == CMD_REBOOT ? SYSINIT_REBOOT : SYSINIT_HALT);
+		break;
+	}
+out:
+	/* sysinit: a system's init never exits (the kernel would panic): it powers off. */
+	if (system_init) {
+		fflush(stdout);
+		sysinit_end(on_exit_action(s.on_exit), rc, runtime_started && s.cmd == CMD_START);
 	}
 	if (runtime_started) {
 		/* Threads may sit in blocked writes or waitpid: end without joining them. */
 		fflush(stdout);
 		_exit(rc);
 	}
-out:
 	app_free(&a);
 	cli_free(&s);
 	return rc;

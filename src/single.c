@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "log.h"
 #include "reaper.h"
 #include "signames.h"
 #include "spawn.h"
 #include "sweep.h"
+#include "sysinit.h"
 
 enum phase { RUNNING, SWEEP, DONE };
 
@@ -98,6 +100,9 @@ static void advance_sweep(void)
 
 static void on_exit_event(pid_t pid, int status)
 {
+	/* sysinit: a stop request began the sweep before the command ended: keep its status. */
+	if (pid == st.child && st.phase == SWEEP && !WIFSTOPPED(status) && !WIFCONTINUED(status))
+		st.status = status;
 	if (pid == st.child && st.phase == RUNNING) {
 		if (WIFSTOPPED(status)) {
 			child_stopped();
@@ -123,6 +128,17 @@ static void on_exit_event(pid_t pid, int status)
 
 static void on_signal(int sig)
 {
+	/* sysinit: on a real system these stop everything (the sweep) instead of being forwarded. */
+	const char *sys = sysinit_stop_request(sig);
+
+	if (sys) {
+		log_info("%s", sys);
+		if (st.phase == RUNNING)
+			start_sweep();
+		else if (st.phase == SWEEP && st.sweep.phase == SWEEP_TERM)
+			advance_sweep();
+		return;
+	}
 	if (st.phase == RUNNING) {
 		if (sig == SIGCONT)
 			continued();

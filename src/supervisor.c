@@ -29,6 +29,7 @@
 #include "signames.h"
 #include "spawn.h"
 #include "sweep.h"
+#include "sysinit.h"
 
 
 enum phase { RUNNING, STOPPING, KILLING, SWEEP, DONE };
@@ -298,16 +299,20 @@ static void job_continue(void)
 
 static void on_signal(int sig)
 {
-	if (sig == SIGINT || sig == SIGTERM) {
+	/* sysinit: on a real system ^C, ctrl-alt-del and busybox's signals stop everything. */
+	const char *sys = sysinit_stop_request(sig);
+
+	if (sys || sig == SIGINT || sig == SIGTERM) {
 		switch (sv.phase) {
 		case RUNNING:
-			announce(-1, sig == SIGINT ? "ctrl-c detected" : "SIGTERM received");
+			announce(-1, "%s", sys ? sys : sig == SIGINT ? "ctrl-c detected" :
+								"SIGTERM received");
 			sv.by_signal = true;
 			begin_stop(true);
 			break;
 		case STOPPING:
 			announce(-1, "%s received again: killing everything",
-				 sig == SIGINT ? "ctrl-c" : "SIGTERM");
+				 sys ? sysinit_signal_label(sig) : sig == SIGINT ? "ctrl-c" : "SIGTERM");
 			kill_all_now();
 			break;
 		case SWEEP:
