@@ -20,6 +20,11 @@ need 'command -v file' file
 need 'command -v pgrep' procps
 need 'command -v clang' clang
 need 'f=$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a) && [ -f "$f" ]' libclang-rt-dev
+# tests/boot: procinit as /init of a kernel booted in QEMU (software emulation).
+need 'command -v qemu-system-x86_64' qemu-system-x86
+need 'ls /boot/vmlinuz-*' linux-image-cloud-amd64
+need 'command -v cpio' cpio
+need 'file -L /bin/busybox | grep -q "statically linked"' busybox-static
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
