@@ -2,9 +2,10 @@
 /*
  * sysinit: what a real system's init does beyond supervising. The main
  * thread detects, prepares (mounts, PATH, console) and ends (kill, sync,
- * reboot(2)); the console reader thread only reads bytes and posts events.
- * No locks of its own: the stop request is written and read by the main
- * thread only, and the console fd is set before the reader starts.
+ * reboot(2)); the console reader thread only reads bytes and posts events
+ * (the events lock, inside events_post). No locks of its own: the stop
+ * request is written and read by the main thread only, and the console fd
+ * is set before the reader starts.
  */
 #include "sysinit.h"
 
