@@ -180,8 +180,13 @@ class Machine:
         return [normalize(ln) for ln in self.text().split("\n")]
 
     def wait_for(self, line, timeout=STEP_TIMEOUT):
-        wait_until(lambda: any(line in ln for ln in self.lines()), timeout,
-                   msg=lambda: f"{line!r} on {self.name}'s console:\n{self.text()}")
+        def seen():
+            if any(line in ln for ln in self.lines()):
+                return True
+            if self.proc.poll() is not None and not self.reader.is_alive():
+                pytest.fail(f"QEMU ended before {line!r} on {self.name}'s console:\n{self.text()}")
+            return False
+        wait_until(seen, timeout, msg=lambda: f"{line!r} on {self.name}'s console:\n{self.text()}")
 
     def type(self, data):
         self.proc.stdin.write(data)
