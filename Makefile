@@ -161,6 +161,12 @@ deps:
 e2e: build/procinit
 	$(PYTEST) -q tests/e2e
 
+# procinit as /init of a Linux system booted in QEMU, software emulation (tests/boot:
+# qemu-system-x86, a Debian kernel, cpio and busybox-static, which tests/deps.sh installs).
+.PHONY: boot-test
+boot-test: build/procinit
+	$(PYTEST) -q tests/boot
+
 # Sanitized runs carry a quarter of the volume: they look for races and
 # memory errors, not throughput. Any report makes procinit exit non-zero.
 SAN_ENV := PROCINIT_E2E_SCALE=0.25 ASAN_OPTIONS=detect_leaks=1:exitcode=99 \
@@ -223,6 +229,7 @@ test:
 	$(MAKE) docker-test
 	$(MAKE) export-test
 	$(MAKE) e2e
+	$(MAKE) boot-test
 
 install: build/procinit
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1

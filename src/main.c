@@ -31,6 +31,7 @@
 #include "sigthread.h"
 #include "single.h"
 #include "supervisor.h"
+#include "sysinit.h"
 
 static bool env_true(const char *name, bool *value)
 {
@@ -242,7 +243,8 @@ static int do_start(const struct settings *s, struct app *a)
 	/* Before any thread (it sets the umask a moment) and any child: a live one exits 2 here. */
 	if (control_open(s->socket, a->root))
 		return 2;
-	if (start_runtime(s, sigthread_procfile_set(), true)) {
+	/* sysinit: on a real system SIGPWR asks for a power-off too. */
+	if (start_runtime(s, sigthread_procfile_set() | sysinit_signals(), true)) {
 		control_close(mono_now());
 		return 1;
 	}
@@ -253,6 +255,7 @@ static int do_start(const struct settings *s, struct app *a)
 		return 1;
 	}
 	control_start();
+	sysinit_console_reader_start(); /* sysinit: ^C typed on the console */
 	err = supervisor_run(&cfg);
 	/* A reply handed over at the end (quit's) goes out first; 2 s for a loaded machine. */
 	control_close(mono_add(mono_now(), 2.0));
@@ -291,11 +294,11 @@ static const char *env_lookup(const char *name, void *ctx)
 	return getenv(name);
 }
 
-/* The verbs whose behaviour other issues bring; until then they say so. */
-static int not_implemented(const struct settings *s)
+/* sysinit: --on-exit's value as the action sysinit_end takes. */
+static enum sysinit_action on_exit_action(enum cli_on_exit e)
 {
-	log_error("%s: not implemented yet", cli_command_name(s->cmd));
-	return 2;
+	return e == ON_EXIT_REBOOT ? SYSINIT_REBOOT : e == ON_EXIT_HALT ? SYSINIT_HALT :
+								 SYSINIT_POWEROFF;
 }
 
 int main(int argc, char **argv)
@@ -304,9 +307,14 @@ int main(int argc, char **argv)
 	char err[CLI_ERR_MAX];
 	struct app a;
 	int rc = 0;
+	bool system_init;
 
 	/* Before anything else: a signal in the first millisecond must find it blocked. */
 	sigmask_setup();
+	/* sysinit: as the first process of a real system, first what the kernel left undone. */
+	system_init = sysinit_detect();
+	if (system_init)
+		sysinit_prepare();
 	memset(&a, 0, sizeof(a));
 	if (cli_parse_env(argc, argv, env_lookup, NULL, &s, err, sizeof(err))) {
 		log_error("%s", err);
@@ -354,18 +362,24 @@ int main(int argc, char **argv)
 	case CMD_QUIT:
 		rc = ctlclient_main(&s);
 		break;
-	case CMD_POWEROFF: /* wired by issue 12 */
-	case CMD_REBOOT:   /* wired by issue 12 */
-	case CMD_HALT:     /* wired by issue 12 */
-		rc = not_implemented(&s);
+	case CMD_POWEROFF:
+	case CMD_REBOOT:
+	case CMD_HALT:
+		rc = sysinit_request(s.cmd == CMD_POWEROFF ? SYSINIT_POWEROFF :
+				     s.cmd == CMD_REBOOT ? SYSINIT_REBOOT : SYSINIT_HALT);
 		break;
+	}
+out:
+	/* sysinit: a system's init never exits (the kernel would panic): it powers off. */
+	if (system_init) {
+		fflush(stdout);
+		sysinit_end(on_exit_action(s.on_exit), rc, runtime_started && s.cmd == CMD_START);
 	}
 	if (runtime_started) {
 		/* Threads may sit in blocked writes or waitpid: end without joining them. */
 		fflush(stdout);
 		_exit(rc);
 	}
-out:
 	app_free(&a);
 	cli_free(&s);
 	return rc;

@@ -135,6 +135,12 @@ static void sweep_begin(void)
 		sweep_feed(LC_GROUP_EMPTY); /* only given-up processes are left */
 }
 
+void runtime_sweep_now(void)
+{
+	if (rt.phase == RT_RUN)
+		sweep_begin();
+}
+
 void runtime_sweep_hurry(void)
 {
 	if (rt.phase == RT_SWEEP)

@@ -72,6 +72,14 @@ void runtime_sweep_skip_group(pid_t pgid);
 /* True while the final sweep is under way. */
 bool runtime_sweeping(void);
 
+/*
+ * The sweep now, though the mode is not finished: every process procinit
+ * adopted (its own children too, as PID 1 every process) gets SIGTERM, then
+ * SIGKILL after --timeout; the loop ends with the sweep. For a real
+ * system's end in single-command mode, where the command may ignore SIGTERM.
+ */
+void runtime_sweep_now(void);
+
 /* A second stop request during the sweep: SIGKILL what is left now. */
 void runtime_sweep_hurry(void);
 

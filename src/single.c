@@ -17,6 +17,7 @@
 #include "runtime.h"
 #include "signames.h"
 #include "spawn.h"
+#include "sysinit.h"
 
 static struct {
 	const struct single_config *cfg;
@@ -86,11 +87,22 @@ static void on_exit_event(pid_t pid, int status)
 
 static void on_signal(int sig, unsigned long seq)
 {
+	/* sysinit: on a real system these stop everything instead of being forwarded. */
+	const char *sys = sysinit_stop_request(sig);
+
 	(void)seq;
+	if (sys) {
+		log_info("%s", sys);
+		if (runtime_sweeping())
+			runtime_sweep_hurry();
+		else
+			runtime_sweep_now(); /* SIGTERM to every process, the command too */
+		return;
+	}
 	if (!st.child_done) {
 		if (sig == SIGCONT)
 			continued();
-		else if (sig == st.cfg->pdeathsig && sig != SIGTERM)
+		else if (st.cfg->pdeathsig && sig == st.cfg->pdeathsig && sig != SIGTERM)
 			forward(SIGTERM); /* the parent died: a graceful stop, whatever the signal */
 		else
 			forward(sig);

@@ -32,6 +32,7 @@
 #include "signames.h"
 #include "sigthread.h"
 #include "spawn.h"
+#include "sysinit.h"
 
 struct inst {
 	const struct instance *in;
@@ -659,15 +660,20 @@ static void job_continue(void)
 	sv.job_stopped = false;
 }
 
-/* SIGINT, SIGTERM, or the --pdeathsig signal: the graceful stop; twice: SIGKILL. */
-static void stop_request(int sig)
+/*
+ * SIGINT, SIGTERM, the --pdeathsig signal, or on a real system one of the
+ * init conventions (SYS: its announcement): the graceful stop; twice: SIGKILL.
+ */
+static void stop_request(int sig, const char *sys)
 {
 	if (runtime_sweeping()) {
 		runtime_sweep_hurry();
 		return;
 	}
 	if (!sv.stopping) {
-		if (sig == SIGINT)
+		if (sys)
+			announce(NULL, "%s", sys);
+		else if (sig == SIGINT)
 			announce(NULL, "ctrl-c detected");
 		else if (sig == SIGTERM)
 			announce(NULL, "SIGTERM received");
@@ -678,14 +684,18 @@ static void stop_request(int sig)
 		return;
 	}
 	announce(NULL, "%s received again: killing everything",
-		 sig == SIGINT ? "ctrl-c" : sig_name(sig));
+		 sys ? sysinit_signal_label(sig) : sig == SIGINT ? "ctrl-c" : sig_name(sig));
 	kill_all();
 }
 
 static void on_signal(int sig, unsigned long seq)
 {
-	if (sig == SIGINT || sig == SIGTERM || sig == sv.cfg->pdeathsig) {
-		stop_request(sig);
+	/* sysinit: on a real system ^C, ctrl-alt-del and busybox's signals stop everything. */
+	const char *sys = sysinit_stop_request(sig);
+
+	if (sys || sig == SIGINT || sig == SIGTERM ||
+	    (sv.cfg->pdeathsig && sig == sv.cfg->pdeathsig)) {
+		stop_request(sig, sys);
 	} else if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 		job_stop(sig, seq);
 	} else if (sig == SIGCONT) {

@@ -29,6 +29,11 @@ need '/usr/bin/python3 -c "import supervisor"' supervisor
 need 'command -v runsvdir && command -v chpst && command -v svlogd' runit
 need 'command -v docker-compose && /usr/bin/python3 -c "import yaml"' docker-compose
 need 'command -v node && command -v npm' 'nodejs npm'
+# tests/boot: procinit as /init of a kernel booted in QEMU (software emulation).
+need 'command -v qemu-system-x86_64' qemu-system-x86
+need 'ls /boot/vmlinuz-*' linux-image-cloud-amd64
+need 'command -v cpio' cpio
+need 'file -L /bin/busybox | grep -q "statically linked"' busybox-static
 
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
