@@ -239,7 +239,7 @@ install: build/procinit
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/procinit $(DESTDIR)$(MANPREFIX)/man1/procinit.1
 
-lint:
+lint: fmt-check
 	shellcheck tests/*.sh .ci/run
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability -D_GNU_SOURCE src
 
@@ -250,7 +250,7 @@ fmt:
 
 # Style drift without rewriting anything (.clang-format holds the style).
 fmt-check:
-	clang-format --dry-run --Werror $(FMT_FILES)
+	@clang-format --dry-run --Werror $(FMT_FILES) && echo "fmt-check: $(words $(FMT_FILES)) files as .clang-format says"
 
 clean:
 	rm -rf build

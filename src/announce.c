@@ -24,8 +24,8 @@
 #include "pump.h"
 #include "thread.h"
 
-#define ANNOUNCE_START 256  /* lines; the ring doubles when a burst needs more */
-#define ANNOUNCE_MAX 65536  /* past this, stdout is stuck: drop and count */
+#define ANNOUNCE_START 256 /* lines; the ring doubles when a burst needs more */
+#define ANNOUNCE_MAX 65536 /* past this, stdout is stuck: drop and count */
 #define ANNOUNCE_TEXT 224
 
 struct line {
@@ -76,7 +76,8 @@ static void announce_thread_main(void *arg)
 		if (lost) {
 			char msg[64];
 
-			snprintf(msg, sizeof(msg), "(%zu system lines dropped: stdout too slow)", lost);
+			snprintf(msg, sizeof(msg), "(%zu system lines dropped: stdout too slow)",
+				 lost);
 			write_line(msg);
 		}
 		write_line(l.text);

@@ -398,8 +398,8 @@ static int stop_signal(const struct app *a, const char *t, size_t tn, int *sigs)
 	int sig;
 
 	if (!eq) {
-		log_error("--stop-signal: expected NAME=SIGNAL, got '%.*s'", (int)(tn > 32 ? 32 : tn),
-			  t);
+		log_error("--stop-signal: expected NAME=SIGNAL, got '%.*s'",
+			  (int)(tn > 32 ? 32 : tn), t);
 		return 2;
 	}
 	idx = procfile_find_range(&a->pf, t, (size_t)(eq - t));
@@ -468,13 +468,15 @@ static int ready_options(const struct settings *s, struct app *a)
 			if (pass != !all)
 				continue;
 			if (!eq || !n) {
-				fprintf(stderr, "procinit: --ready: expected NAME=CHECK, got '%.64s'\n", item);
+				fprintf(stderr,
+					"procinit: --ready: expected NAME=CHECK, got '%.64s'\n",
+					item);
 				rc = 2;
 				continue;
 			}
 			if (ready_parse(eq + 1, &c)) {
-				fprintf(stderr, "procinit: --ready: invalid check '%.64s' (%s)\n", eq + 1,
-					READY_SYNTAX);
+				fprintf(stderr, "procinit: --ready: invalid check '%.64s' (%s)\n",
+					eq + 1, READY_SYNTAX);
 				rc = 2;
 				continue;
 			}
@@ -530,8 +532,8 @@ static int after_options(const struct settings *s, struct app *a)
 	if (rc || !a->ordered)
 		return rc;
 	cycle = calloc(a->pf.n + 1, sizeof(*cycle));
-	if (!cycle || ready_find_cycle(a->pf.n, (const size_t *const *)a->after, a->n_after,
-				       cycle, &len) < 0) {
+	if (!cycle || ready_find_cycle(a->pf.n, (const size_t *const *)a->after, a->n_after, cycle,
+				       &len) < 0) {
 		fprintf(stderr, "procinit: out of memory\n");
 		exit(1);
 	}
@@ -625,8 +627,12 @@ static int add_instance(struct app *a, size_t type, unsigned num, char **base, s
 	struct instance *in = &a->inst[a->n_inst];
 	const struct proctype *t = &a->pf.v[type];
 	struct instance_spec spec = {
-		.type_name = t->name, .type = type, .number = num, .command = t->command,
-		.base = base, .nbase = nbase,
+		.type_name = t->name,
+		.type = type,
+		.number = num,
+		.command = t->command,
+		.base = base,
+		.nbase = nbase,
 	};
 
 	if (formation_port(a->base_port, type, num, &spec.port)) {
@@ -682,8 +688,8 @@ static int count_instances(const struct settings *s, const struct app *a, size_t
 		unsigned bad = formation_first_bad_port(a->base_port, i, count);
 
 		if (bad) {
-			log_error("port for %s.%u out of range (base port %ld)", a->pf.v[i].name, bad,
-				  a->base_port);
+			log_error("port for %s.%u out of range (base port %ld)", a->pf.v[i].name,
+				  bad, a->base_port);
 			return 2;
 		}
 		/* Only types below index 656 have ports: N stays below 656 * FORMATION_MAX. */

@@ -19,8 +19,8 @@
 #include "instance.h"
 
 struct app {
-	char *procfile_path;  /* as given; "-x" or "<stdin>" for those sources */
-	char *inline_text;    /* the -x definitions as Procfile text, until parsed */
+	char *procfile_path; /* as given; "-x" or "<stdin>" for those sources */
+	char *inline_text;   /* the -x definitions as Procfile text, until parsed */
 	char *root;
 	bool have_procfile;
 	struct procfile pf;
@@ -34,10 +34,10 @@ struct app {
 	size_t name_width;
 	bool *can_die, *restart; /* per process type */
 	int *stop_sig;
-	struct ready_check *ready; /* per type: --ready */
-	size_t **after, *n_after;  /* per type: the types it waits for (--after) */
-	bool ordered;              /* some --after was given: stops go in reverse */
-	char **base;            /* the environment every instance shares */
+	struct ready_check *ready;      /* per type: --ready */
+	size_t **after, *n_after;       /* per type: the types it waits for (--after) */
+	bool ordered;                   /* some --after was given: stops go in reverse */
+	char **base;                    /* the environment every instance shares */
 	size_t base_n, base_owned_from; /* base[base_owned_from..] are ours */
 };
 

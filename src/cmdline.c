@@ -41,12 +41,12 @@ struct scan {
 	struct strv words;  /* fields of the words after the assignments */
 	struct strv assign; /* leading NAME=value words */
 	struct field f;
-	bool have_cmd;        /* the command word has begun */
-	size_t cmd_at;        /* where it begins in the text (for "exec ") */
-	bool in_cmd;          /* scanning the command word */
-	bool cmd_expanded;    /* the command word holds an expansion */
-	bool redir_target;    /* the next word is a redirection's target */
-	size_t cmd_fields;    /* words.n when the command word began */
+	bool have_cmd;     /* the command word has begun */
+	size_t cmd_at;     /* where it begins in the text (for "exec ") */
+	bool in_cmd;       /* scanning the command word */
+	bool cmd_expanded; /* the command word holds an expansion */
+	bool redir_target; /* the next word is a redirection's target */
+	size_t cmd_fields; /* words.n when the command word began */
 };
 
 static void raise_need(struct scan *s, enum need n, const char *why)
@@ -371,18 +371,19 @@ static bool in_list(const char *w, const char *const *list)
 
 /* Words the shell itself gives meaning to: they keep the shell. */
 static const char *const reserved[] = {
-	"!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for",
-	"function", "if", "in", "select", "then", "time", "until", "while", "[[", "]]",
-	"coproc", NULL,
+	"!",    "{",     "}",     "case",     "do", "done",   "elif",   "else",
+	"esac", "fi",    "for",   "function", "if", "in",     "select", "then",
+	"time", "until", "while", "[[",       "]]", "coproc", NULL,
 };
 
 static const char *const builtins[] = {
-	".", ":", "[", "alias", "bg", "break", "builtin", "cd", "command", "continue",
-	"declare", "echo", "eval", "exit", "export", "false", "fc", "fg", "getopts", "hash",
-	"jobs", "kill", "let", "local", "printf", "pwd", "read", "readonly", "return", "set",
-	"shift", "source", "test", "times", "trap", "true", "type", "typeset", "ulimit",
-	"umask", "unalias", "unset", "wait", "disown", "enable", "shopt", "suspend",
-	"logout", "dirs", "pushd", "popd", "mapfile", "readarray", NULL,
+	".",       ":",        "[",       "alias",    "bg",        "break",   "builtin", "cd",
+	"command", "continue", "declare", "echo",     "eval",      "exit",    "export",  "false",
+	"fc",      "fg",       "getopts", "hash",     "jobs",      "kill",    "let",     "local",
+	"printf",  "pwd",      "read",    "readonly", "return",    "set",     "shift",   "source",
+	"test",    "times",    "trap",    "true",     "type",      "typeset", "ulimit",  "umask",
+	"unalias", "unset",    "wait",    "disown",   "enable",    "shopt",   "suspend", "logout",
+	"dirs",    "pushd",    "popd",    "mapfile",  "readarray", NULL,
 };
 
 /* The raw command word (as written), for the reserved-word check. */
@@ -495,8 +496,7 @@ static bool raw_is_exec(const struct scan *s)
 	       lex_is_blank(s->t[s->cmd_at + 4]);
 }
 
-int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx,
-		 struct cmdline *out)
+int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx, struct cmdline *out)
 {
 	struct scan s = { .t = text, .len = len, .lookup = lookup, .ctx = ctx };
 	const char *ifs = lookup("IFS", 3, ctx);

@@ -25,11 +25,11 @@ enum cmdline_kind { CMDLINE_DIRECT, CMDLINE_EXEC, CMDLINE_SHELL };
 
 struct cmdline {
 	enum cmdline_kind kind;
-	char **argv;   /* DIRECT: the expanded words, NULL-terminated */
+	char **argv; /* DIRECT: the expanded words, NULL-terminated */
 	size_t argc;
 	char **assign; /* DIRECT: "NAME=value" for the leading assignments */
 	size_t nassign;
-	char *script;  /* EXEC and SHELL: the text for /bin/sh -c */
+	char *script;    /* EXEC and SHELL: the text for /bin/sh -c */
 	const char *why; /* EXEC and SHELL: what made the shell necessary */
 };
 

@@ -79,7 +79,7 @@ struct ctl_status {
 	unsigned restarts; /* runs after the first */
 	bool have_exit;    /* a run has ended: LAST_EXIT holds its wait status */
 	int last_exit;
-	bool ready;        /* the current run passed its --ready check (or has none) */
+	bool ready; /* the current run passed its --ready check (or has none) */
 };
 
 /* A header line, then one aligned line per instance. */

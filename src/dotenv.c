@@ -18,8 +18,8 @@
 
 /* One open ${NAME:-default} whose closing brace is still ahead. */
 struct frame {
-	size_t dollar;	  /* offset of its '$', for "unterminated" */
-	bool outer_emit;  /* whether text around it is being produced */
+	size_t dollar;   /* offset of its '$', for "unterminated" */
+	bool outer_emit; /* whether text around it is being produced */
 };
 
 struct parser {
@@ -159,8 +159,8 @@ static bool at_eol(const struct parser *p, size_t i, size_t eol)
 	return i == eol || (p->buf[i] == '\r' && i + 1 == eol);
 }
 
-__attribute__((format(printf, 4, 5)))
-static void report(struct parser *p, unsigned line, unsigned col, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void report(struct parser *p, unsigned line,
+							 unsigned col, const char *fmt, ...)
 {
 	char msg[DIAG_MSG_MAX];
 	va_list ap;
@@ -190,8 +190,8 @@ static void where(const struct parser *p, size_t off, unsigned *line, unsigned *
 }
 
 /* Reports the first error of the current entry; later ones would be noise. */
-__attribute__((format(printf, 3, 4)))
-static void fail(struct parser *p, size_t off, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void fail(struct parser *p, size_t off,
+						       const char *fmt, ...)
 {
 	char msg[DIAG_MSG_MAX];
 	unsigned line, col;
@@ -454,8 +454,7 @@ static int parse_quoted(struct parser *p, size_t ks, size_t klen, size_t q, size
 }
 
 /* The value after KEY= starts at I; EOL ends the line. */
-static int parse_value(struct parser *p, size_t ks, size_t klen, size_t i, size_t eol,
-		       size_t *next)
+static int parse_value(struct parser *p, size_t ks, size_t klen, size_t i, size_t eol, size_t *next)
 {
 	const char *buf = p->buf;
 	size_t e;
@@ -541,8 +540,14 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 		 env_lookup_fn lookup, void *ctx, struct diags *errs)
 {
 	struct parser p = {
-		.buf = buf, .len = len, .src = src, .out = out, .lookup = lookup, .ctx = ctx,
-		.errs = errs, .line = 1,
+		.buf = buf,
+		.len = len,
+		.src = src,
+		.out = out,
+		.lookup = lookup,
+		.ctx = ctx,
+		.errs = errs,
+		.line = 1,
 	};
 	size_t pos = 0, next, i;
 	int rc = 0;

@@ -35,8 +35,8 @@ struct event {
 	pid_t pid;
 	int status;
 	unsigned long gen;
-	size_t owner;      /* EV_DRAINED / EV_EOF: the index the pump was started for */
-	struct pump *pump; /* EV_DRAINED / EV_EOF / EV_READY from log: which run's pump */
+	size_t owner;        /* EV_DRAINED / EV_EOF: the index the pump was started for */
+	struct pump *pump;   /* EV_DRAINED / EV_EOF / EV_READY from log: which run's pump */
 	struct probe *probe; /* EV_READY from a probe: which one (its last word) */
 	bool ok;
 	char *text;

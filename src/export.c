@@ -29,8 +29,8 @@ static bool is_name(const char *s, size_t max)
 	if (n == 0 || n > max)
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_' || *s == '-'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
 			return false;
 	return true;
 }
@@ -43,8 +43,8 @@ static bool is_user(const char *s)
 	if (n == 0 || n > 32 || s[0] == '-')
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_' || *s == '-' || *s == '.'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
 			return false;
 	return true;
 }
@@ -98,7 +98,8 @@ static int apply_ready(const struct settings *s, const struct app *a, struct exp
 			rc = 2;
 		} else if (ready_parse(eq + 1, &r)) {
 			log_error("--ready: invalid check '%.64s' (tcp[:PORT], http:[PORT]/PATH, "
-				  "log:TEXT, exec:COMMAND, notify, exit)", eq + 1);
+				  "log:TEXT, exec:COMMAND, notify, exit)",
+				  eq + 1);
 			rc = 2;
 		} else {
 			for (size_t k = 0; k < a->pf.n; k++)
@@ -183,11 +184,13 @@ static int app_name(const struct settings *s, const char *root, const char **nam
 	if (is_name(*name, EXPORT_NAME_MAX))
 		return 0;
 	if (s->app_name)
-		log_error("--app: invalid app name '%.64s' (letters, digits, '-' and '_', at most %d)",
-			  *name, EXPORT_NAME_MAX);
+		log_error(
+			"--app: invalid app name '%.64s' (letters, digits, '-' and '_', at most %d)",
+			*name, EXPORT_NAME_MAX);
 	else
 		log_error("export: the root folder's name '%.64s' is no app name (letters, digits, "
-			  "'-' and '_'): give --app NAME", *name);
+			  "'-' and '_'): give --app NAME",
+			  *name);
 	return 2;
 }
 
@@ -223,7 +226,8 @@ int export_main(const struct settings *s)
 	int rc;
 
 	if (!gen) {
-		log_error("export: unknown format '%.32s' (%s)", s->export_format, export_format_list);
+		log_error("export: unknown format '%.32s' (%s)", s->export_format,
+			  export_format_list);
 		return 2;
 	}
 	if (check_options(s, format))

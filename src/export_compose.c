@@ -63,9 +63,10 @@ static int healthcheck(const struct export_proc *p, struct qbuf *b, struct expor
 	if (p->ready.kind == READY_NONE)
 		return 0;
 	if (p->ready.kind != READY_EXEC)
-		return export_warn(out, "--ready %s=%s has no compose counterpart (only exec: does, "
-				   "as a healthcheck); not exported", p->name,
-				   ready_kind_name(p->ready.kind));
+		return export_warn(out,
+				   "--ready %s=%s has no compose counterpart (only exec: does, "
+				   "as a healthcheck); not exported",
+				   p->name, ready_kind_name(p->ready.kind));
 	snprintf(what, sizeof(what), "the --ready exec: command of '%s'", p->name);
 	qb_puts(b, "    healthcheck:\n      test: [\"CMD\", \"/bin/sh\", \"-c\", ");
 	if (check(out, quote_yaml(b, p->ready.text, true), what))
@@ -113,7 +114,7 @@ int export_compose(const struct export_model *m, struct export_out *out)
 
 	if (!m->image)
 		return export_fail(out, "--image IMAGE is required: the image that holds /procinit, "
-				   "/bin/sh and the app");
+					"/bin/sh and the app");
 	export_header(&b, "#", FORMAT);
 	qb_puts(&b, "services:\n");
 	for (size_t i = 0; i < m->n_procs && !rc; i++)

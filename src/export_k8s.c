@@ -35,24 +35,28 @@ struct names {
 static int map_names(const struct export_model *m, struct names *nm, struct export_out *out)
 {
 	if (!export_dns_label(m->app, nm->app, sizeof(nm->app)))
-		return export_fail(out, "app name '%s' cannot be a Kubernetes name (letters, digits, "
-				   "'-' and '_', starting and ending with a letter or digit)", m->app);
+		return export_fail(out,
+				   "app name '%s' cannot be a Kubernetes name (letters, digits, "
+				   "'-' and '_', starting and ending with a letter or digit)",
+				   m->app);
 	for (size_t i = 0; i < m->n_procs; i++) {
 		char joined[2 * LABEL_MAX + 2];
 
 		snprintf(joined, sizeof(joined), "%s-%s", m->app, m->procs[i].name);
 		if (!export_dns_label(m->procs[i].name, nm->type[i], LABEL_MAX) ||
-		    !export_dns_label(joined, nm->obj[i], LABEL_MAX) ||
-		    nm->obj[i][0] < 'a' || nm->obj[i][0] > 'z')
-			return export_fail(out, "process '%s' cannot be named '%s' in Kubernetes (a DNS "
+		    !export_dns_label(joined, nm->obj[i], LABEL_MAX) || nm->obj[i][0] < 'a' ||
+		    nm->obj[i][0] > 'z')
+			return export_fail(out,
+					   "process '%s' cannot be named '%s' in Kubernetes (a DNS "
 					   "label: at most 63, starting with a letter, ending with a "
 					   "letter or digit; --app changes the prefix)",
 					   m->procs[i].name, joined);
 		for (size_t k = 0; k < i; k++)
 			if (!strcmp(nm->obj[i], nm->obj[k]))
-				return export_fail(out, "processes '%s' and '%s' both map to the "
-						   "Kubernetes name '%s'", m->procs[k].name,
-						   m->procs[i].name, nm->obj[i]);
+				return export_fail(out,
+						   "processes '%s' and '%s' both map to the "
+						   "Kubernetes name '%s'",
+						   m->procs[k].name, m->procs[i].name, nm->obj[i]);
 	}
 	return 0;
 }
@@ -70,8 +74,10 @@ static int config_map(const struct export_model *m, const struct names *nm, stru
 	char what[160];
 	int rc = 0;
 
-	qb_printf(b, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"%s-env\"\n"
-		     "  labels:\n", nm->app);
+	qb_printf(b,
+		  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"%s-env\"\n"
+		  "  labels:\n",
+		  nm->app);
 	labels(b, "    ", nm->app, NULL);
 	qb_puts(b, "    app.kubernetes.io/managed-by: \"procinit\"\ndata:\n");
 	for (size_t i = 0; i < m->n_env && !rc; i++) {
@@ -95,8 +101,10 @@ static int probe(const struct export_model *m, const struct export_proc *p, stru
 	case READY_NONE:
 		return 0;
 	case READY_TCP:
-		qb_printf(b, "          readinessProbe:\n            tcpSocket:\n"
-			     "              port: %ld\n", port);
+		qb_printf(b,
+			  "          readinessProbe:\n            tcpSocket:\n"
+			  "              port: %ld\n",
+			  port);
 		return 0;
 	case READY_HTTP:
 		qb_puts(b, "          readinessProbe:\n            httpGet:\n              path: ");
@@ -115,13 +123,15 @@ static int probe(const struct export_model *m, const struct export_proc *p, stru
 		qb_puts(b, "]\n");
 		return 0;
 	default:
-		return export_warn(out, "--ready %s=%s has no Kubernetes readiness probe (tcp, http "
-				   "and exec do); not exported", p->name, ready_kind_name(r->kind));
+		return export_warn(out,
+				   "--ready %s=%s has no Kubernetes readiness probe (tcp, http "
+				   "and exec do); not exported",
+				   p->name, ready_kind_name(r->kind));
 	}
 }
 
-static int container(const struct export_model *m, const struct export_proc *p,
-		     const char *app, const char *type, struct qbuf *b, struct export_out *out)
+static int container(const struct export_model *m, const struct export_proc *p, const char *app,
+		     const char *type, struct qbuf *b, struct export_out *out)
 {
 	char what[160], sig[16];
 	int rc;
@@ -137,14 +147,18 @@ static int container(const struct export_model *m, const struct export_proc *p,
 	qb_puts(b, "\", \"--\"]\n          args: [\"/bin/sh\", \"-c\", ");
 	snprintf(what, sizeof(what), "the command of '%s'", p->name);
 	rc = rc ? rc : check(out, quote_yaml(b, p->command, true), what);
-	qb_printf(b, "]\n          env:\n            - name: \"PORT\"\n              value: \"%ld\"\n",
+	qb_printf(b,
+		  "]\n          env:\n            - name: \"PORT\"\n              value: \"%ld\"\n",
 		  export_port(m, p, 1));
 	/* PS names the instance: the pod's name tells replicas apart. */
-	qb_puts(b, "            - name: \"PS\"\n              valueFrom:\n                fieldRef:\n"
-		   "                  fieldPath: \"metadata.name\"\n");
+	qb_puts(b,
+		"            - name: \"PS\"\n              valueFrom:\n                fieldRef:\n"
+		"                  fieldPath: \"metadata.name\"\n");
 	if (m->n_env)
-		qb_printf(b, "          envFrom:\n            - configMapRef:\n"
-			     "                name: \"%s-env\"\n", app);
+		qb_printf(b,
+			  "          envFrom:\n            - configMapRef:\n"
+			  "                name: \"%s-env\"\n",
+			  app);
 	qb_printf(b, "          ports:\n            - containerPort: %ld\n", export_port(m, p, 1));
 	return rc ? rc : probe(m, p, b, out);
 }
@@ -152,11 +166,15 @@ static int container(const struct export_model *m, const struct export_proc *p,
 static int deployment(const struct export_model *m, const struct export_proc *p,
 		      const struct names *nm, size_t i, struct qbuf *b, struct export_out *out)
 {
-	qb_printf(b, "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \"%s\"\n"
-		     "  labels:\n", nm->obj[i]);
+	qb_printf(b,
+		  "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \"%s\"\n"
+		  "  labels:\n",
+		  nm->obj[i]);
 	labels(b, "    ", nm->app, nm->type[i]);
-	qb_printf(b, "    app.kubernetes.io/managed-by: \"procinit\"\nspec:\n  replicas: %u\n"
-		     "  selector:\n    matchLabels:\n", p->count);
+	qb_printf(b,
+		  "    app.kubernetes.io/managed-by: \"procinit\"\nspec:\n  replicas: %u\n"
+		  "  selector:\n    matchLabels:\n",
+		  p->count);
 	labels(b, "      ", nm->app, nm->type[i]);
 	qb_puts(b, "  template:\n    metadata:\n      labels:\n");
 	labels(b, "        ", nm->app, nm->type[i]);
@@ -191,8 +209,10 @@ static int check_user(const char *user, struct export_out *out)
 		return 0;
 	strtol(user, &end, 10);
 	if (*user < '0' || *user > '9' || *end)
-		return export_fail(out, "--user '%s': Kubernetes takes a numeric uid "
-				   "(securityContext.runAsUser)", user);
+		return export_fail(out,
+				   "--user '%s': Kubernetes takes a numeric uid "
+				   "(securityContext.runAsUser)",
+				   user);
 	return 0;
 }
 
@@ -204,7 +224,7 @@ int export_kubernetes(const struct export_model *m, struct export_out *out)
 
 	if (!m->image)
 		return export_fail(out, "--image IMAGE is required: the image that holds /procinit, "
-				   "/bin/sh and the app");
+					"/bin/sh and the app");
 	rc = check_user(m->user, out);
 	nm.type = calloc(m->n_procs ? m->n_procs : 1, sizeof(*nm.type));
 	nm.obj = calloc(m->n_procs ? m->n_procs : 1, sizeof(*nm.obj));

@@ -87,7 +87,6 @@ extern const char export_format_list[];
 /* --- helpers the generators share (export_model.c) --- */
 
 
-
 /* The header every generated file starts with, as comment lines beginning with PREFIX. */
 void export_header(struct qbuf *b, const char *prefix, const char *format);
 

@@ -25,8 +25,8 @@ static int check(struct export_out *out, enum quote_err e, const char *what)
 }
 
 /* command=[/usr/bin/env 'K=V'...] /bin/sh -c 'COMMAND' */
-static int command_line(const struct export_model *m, const struct export_proc *p,
-			struct qbuf *b, struct export_out *out)
+static int command_line(const struct export_model *m, const struct export_proc *p, struct qbuf *b,
+			struct export_out *out)
 {
 	char what[160];
 	int rc = 0;
@@ -102,8 +102,9 @@ int export_supervisord(const struct export_model *m, struct export_out *out)
 			sep = ",";
 		}
 		if (!rc && p->count && p->ready.kind != READY_NONE)
-			rc = export_warn(out, "--ready %s=%s has no supervisord counterpart; not exported",
-					 p->name, ready_kind_name(p->ready.kind));
+			rc = export_warn(
+				out, "--ready %s=%s has no supervisord counterpart; not exported",
+				p->name, ready_kind_name(p->ready.kind));
 	}
 	qb_printf(&b, "\n[group:%s]\nprograms=%s\n", m->app, group.p ? group.p : "");
 	if (group.oom)

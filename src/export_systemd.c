@@ -32,8 +32,8 @@ static int check_line(struct export_out *out, const struct qbuf *b, size_t start
 	return export_fail(out, "%s is too long for a systemd unit line (1 MiB escaped)", what);
 }
 
-static int service_section(const struct export_model *m, const struct export_proc *p,
-			   unsigned num, struct qbuf *b, struct export_out *out)
+static int service_section(const struct export_model *m, const struct export_proc *p, unsigned num,
+			   struct qbuf *b, struct export_out *out)
 {
 	char what[160], port[16], ps[80];
 	size_t start;
@@ -117,8 +117,10 @@ static int warn_ready(const struct export_proc *p, struct export_out *out)
 {
 	if (p->ready.kind == READY_NONE || p->ready.kind == READY_NOTIFY)
 		return 0;
-	return export_warn(out, "--ready %s=%s has no systemd counterpart (only notify does: "
-			   "Type=notify); not exported", p->name, ready_kind_name(p->ready.kind));
+	return export_warn(out,
+			   "--ready %s=%s has no systemd counterpart (only notify does: "
+			   "Type=notify); not exported",
+			   p->name, ready_kind_name(p->ready.kind));
 }
 
 int export_systemd(const struct export_model *m, struct export_out *out)

@@ -20,8 +20,8 @@
 #include "log.h"
 
 #define MANIFEST ".procinit-export"
-#define MANIFEST_HEAD                                                                      \
-	"# procinit export: the files it wrote in this folder (format, app, path).\n"      \
+#define MANIFEST_HEAD \
+	"# procinit export: the files it wrote in this folder (format, app, path).\n" \
 	"# It overwrites them on the next export and removes those it no longer makes.\n"
 
 struct entry {
@@ -44,7 +44,8 @@ static bool safe_relpath(const char *p)
 		if (*c == '/' || !*c) {
 			size_t n = (size_t)(c - seg);
 
-			if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && !strncmp(seg, "..", 2)))
+			if (n == 0 || (n == 1 && seg[0] == '.') ||
+			    (n == 2 && !strncmp(seg, "..", 2)))
 				return false;
 			if (!*c)
 				return true;
@@ -280,11 +281,13 @@ static int conflicts(int dfd, const char *dir, const char *format, const char *a
 			continue;
 		} else if (!e) {
 			log_error("%s/%s exists and was not written by procinit export (--force "
-				  "overwrites it)", dir, out->v[i].path);
+				  "overwrites it)",
+				  dir, out->v[i].path);
 			rc = 2;
 		} else if (strcmp(e->format, format) || strcmp(e->app, app)) {
 			log_error("%s/%s was written by `procinit export %s` for app '%s' (--force "
-				  "overwrites it)", dir, out->v[i].path, e->format, e->app);
+				  "overwrites it)",
+				  dir, out->v[i].path, e->format, e->app);
 			rc = 2;
 		}
 	}

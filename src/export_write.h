@@ -16,7 +16,7 @@
  * the manifest DIR/.procinit-export; prints "wrote PATH" / "removed PATH".
  * Returns 0, or 2 after printing every error.
  */
-int export_write(const char *dir, const char *format, const char *app,
-		 const struct export_out *out, bool force);
+int export_write(const char *dir, const char *format, const char *app, const struct export_out *out,
+		 bool force);
 
 #endif

@@ -27,8 +27,7 @@ static long find_range(const struct formation *f, const char *name, size_t n)
 	return lex_index_find(&f->index, name, n);
 }
 
-static int append(struct formation *f, size_t *cap, const char *name, size_t n,
-		  unsigned count)
+static int append(struct formation *f, size_t *cap, const char *name, size_t n, unsigned count)
 {
 	struct formation_entry *e;
 
@@ -50,8 +49,8 @@ static int append(struct formation *f, size_t *cap, const char *name, size_t n,
  * SPEC with a NUL after it, because strtoul needs a terminated string; it
  * stops at the ',' or blank that ends the count, and endptr tells us so.
  */
-static int parse_item(const char *spec, const char *copy, size_t b, size_t e,
-		      struct formation *f, size_t *cap, struct diags *errs)
+static int parse_item(const char *spec, const char *copy, size_t b, size_t e, struct formation *f,
+		      size_t *cap, struct diags *errs)
 {
 	const char *eq = memchr(spec + b, '=', e - b);
 	size_t ne, cb, i, namelen;
@@ -80,8 +79,8 @@ static int parse_item(const char *spec, const char *copy, size_t b, size_t e,
 
 	cb = lex_skip_blank(spec, (size_t)(eq - spec) + 1, e);
 	if (cb == e) {
-		diag_add(errs, 0, lex_uint(cb + 1), "missing count for '%.*s'",
-			 name_width(namelen), spec + b);
+		diag_add(errs, 0, lex_uint(cb + 1), "missing count for '%.*s'", name_width(namelen),
+			 spec + b);
 		return 0;
 	}
 	/* strtoul would accept leading blanks, a sign, and "-1" as ULONG_MAX. */
@@ -99,8 +98,8 @@ static int parse_item(const char *spec, const char *copy, size_t b, size_t e,
 	}
 
 	if (find_range(f, spec + b, namelen) >= 0) {
-		diag_add(errs, 0, lex_uint(b + 1), "'%.*s' given twice",
-			 name_width(namelen), spec + b);
+		diag_add(errs, 0, lex_uint(b + 1), "'%.*s' given twice", name_width(namelen),
+			 spec + b);
 		return 0;
 	}
 	return append(f, cap, spec + b, namelen, (unsigned)v);

@@ -45,8 +45,7 @@ static const char *env_lookup(const char *name, size_t len, void *ctx)
 
 static int plan_command(struct instance *in)
 {
-	int err = cmdline_plan(in->command, strlen(in->command), env_lookup, in->envp,
-			       &in->cmd);
+	int err = cmdline_plan(in->command, strlen(in->command), env_lookup, in->envp, &in->cmd);
 	size_t n;
 
 	if (err)

@@ -24,27 +24,27 @@ struct instance {
 	const char *path;           /* what is executed: the program, or /bin/sh */
 	char **argv;
 	char **envp;
-	struct cmdline cmd;         /* owns argv (direct) or the script */
-	char *sh_argv[4];           /* "sh", "-c", script */
-	char *port_var, *ps_var;    /* "PORT=5000", "PS=web.1": ours, in envp */
-	char *extra_var;            /* "NOTIFY_SOCKET=...": ours, in envp */
+	struct cmdline cmd;      /* owns argv (direct) or the script */
+	char *sh_argv[4];        /* "sh", "-c", script */
+	char *port_var, *ps_var; /* "PORT=5000", "PS=web.1": ours, in envp */
+	char *extra_var;         /* "NOTIFY_SOCKET=...": ours, in envp */
 	const char *type_name;
-	struct ready_check ready;   /* --ready: when it counts as ready */
-	const size_t *after;        /* --after: the types it waits for */
+	struct ready_check ready; /* --ready: when it counts as ready */
+	const size_t *after;      /* --after: the types it waits for */
 	size_t n_after;
-	bool can_die;     /* --can-die: its exit stops nothing */
-	bool restart;     /* --restart: started again when it exits on its own */
-	int stop_signal;  /* --stop-signal: what it gets at shutdown (SIGTERM) */
+	bool can_die;    /* --can-die: its exit stops nothing */
+	bool restart;    /* --restart: started again when it exits on its own */
+	int stop_signal; /* --stop-signal: what it gets at shutdown (SIGTERM) */
 };
 
 
 struct instance_spec {
 	const char *type_name;
-	size_t type;        /* index in the Procfile */
-	unsigned number;    /* web.N */
+	size_t type;     /* index in the Procfile */
+	unsigned number; /* web.N */
 	const char *command;
 	long port;
-	char *const *base;  /* the environment every instance shares */
+	char *const *base; /* the environment every instance shares */
 	size_t nbase;
 };
 

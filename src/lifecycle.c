@@ -130,8 +130,8 @@ static struct lc_step exited(enum lc_state s, enum lc_goal g, enum lc_event ev)
 	case LC_RESTART:
 		return spawn();
 	case LC_RESPAWN:
-		return s == LC_EXITED ? go(LC_BACKOFF, LC_GOAL_RESTART, LC_A_TIMER_RESTART)
-				      : stay(s, g);
+		return s == LC_EXITED ? go(LC_BACKOFF, LC_GOAL_RESTART, LC_A_TIMER_RESTART) :
+					stay(s, g);
 	case LC_HOLD:
 		return go(LC_STOPPED, LC_GOAL_HOLD, 0);
 	default:
@@ -211,7 +211,7 @@ const char *lc_state_name(enum lc_state state)
 {
 	static const char *const names[LC_NSTATES] = {
 		"waiting", "running", "lingering", "stopping",
-		"killing", "exited", "backoff", "stopped",
+		"killing", "exited",  "backoff",   "stopped",
 	};
 
 	return state < LC_NSTATES ? names[state] : "?";
@@ -220,8 +220,8 @@ const char *lc_state_name(enum lc_state state)
 const char *lc_event_name(enum lc_event ev)
 {
 	static const char *const names[LC_NEVENTS] = {
-		"start", "reported-alone", "reported-group", "group-empty", "stop", "hold",
-		"restart", "respawn", "kill", "deadline", "adopted",
+		"start",   "reported-alone", "reported-group", "group-empty", "stop",    "hold",
+		"restart", "respawn",        "kill",           "deadline",    "adopted",
 	};
 
 	return ev < LC_NEVENTS ? names[ev] : "?";

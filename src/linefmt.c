@@ -60,7 +60,8 @@ size_t linefmt_lines(const char *prefix, size_t plen, const char *in, size_t len
 				}
 				copy_blocks(out + o, prefix, plen);
 				/* The prefix blocks may have run into the line: copy its head again. */
-				_mm_storeu_si128((__m128i *)dst, _mm_loadu_si128((const __m128i *)src));
+				_mm_storeu_si128((__m128i *)dst,
+						 _mm_loadu_si128((const __m128i *)src));
 				o += plen + n;
 				used += n;
 				break;

@@ -297,8 +297,9 @@ static const char *env_lookup(const char *name, void *ctx)
 /* sysinit: --on-exit's value as the action sysinit_end takes. */
 static enum sysinit_action on_exit_action(enum cli_on_exit e)
 {
-	return e == ON_EXIT_REBOOT ? SYSINIT_REBOOT : e == ON_EXIT_HALT ? SYSINIT_HALT :
-								 SYSINIT_POWEROFF;
+	return e == ON_EXIT_REBOOT ? SYSINIT_REBOOT :
+	       e == ON_EXIT_HALT   ? SYSINIT_HALT :
+				     SYSINIT_POWEROFF;
 }
 
 int main(int argc, char **argv)
@@ -366,7 +367,8 @@ int main(int argc, char **argv)
 	case CMD_REBOOT:
 	case CMD_HALT:
 		rc = sysinit_request(s.cmd == CMD_POWEROFF ? SYSINIT_POWEROFF :
-				     s.cmd == CMD_REBOOT ? SYSINIT_REBOOT : SYSINIT_HALT);
+				     s.cmd == CMD_REBOOT   ? SYSINIT_REBOOT :
+							     SYSINIT_HALT);
 		break;
 	}
 out:

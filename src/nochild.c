@@ -7,8 +7,7 @@ void nochild_enter(struct nochild_gate *g)
 	g->busy++;
 }
 
-bool nochild_leave(struct nochild_gate *g, bool echild, unsigned long seen,
-		   unsigned long *gen)
+bool nochild_leave(struct nochild_gate *g, bool echild, unsigned long seen, unsigned long *gen)
 {
 	if (echild && (!g->seen || seen > g->gen))
 		g->gen = seen;

@@ -25,7 +25,6 @@ void nochild_enter(struct nochild_gate *g);
  * A thread is done and its exits are posted; ECHILD: it found no child,
  * under generation SEEN. Returns true with *GEN when "no child" is due now.
  */
-bool nochild_leave(struct nochild_gate *g, bool echild, unsigned long seen,
-		   unsigned long *gen);
+bool nochild_leave(struct nochild_gate *g, bool echild, unsigned long seen, unsigned long *gen);
 
 #endif

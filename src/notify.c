@@ -41,8 +41,7 @@ static size_t n_slots;
 static int wake_fd = -1;
 static char dir[64];
 
-void notify_parse(const char *msg, size_t len, int *ready, const char **status,
-		  size_t *status_len)
+void notify_parse(const char *msg, size_t len, int *ready, const char **status, size_t *status_len)
 {
 	size_t off = 0;
 
@@ -96,8 +95,9 @@ static void take(size_t owner, int fd)
 {
 	char buf[NOTIFY_MSG_MAX], ctl[CMSG_SPACE(sizeof(struct ucred))];
 	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			     .msg_controllen = sizeof(ctl) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)
+	};
 	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	const char *status;
 	size_t status_len;

@@ -29,7 +29,6 @@ void notify_cleanup(void);
  * *READY when it holds READY=1 and points *STATUS (length *STATUS_LEN) at
  * the value of its STATUS=, if any.
  */
-void notify_parse(const char *msg, size_t len, int *ready, const char **status,
-		  size_t *status_len);
+void notify_parse(const char *msg, size_t len, int *ready, const char **status, size_t *status_len);
 
 #endif

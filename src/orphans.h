@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 struct orphan_filter {
-	bool pid1;              /* every process of the namespace, not only our children */
+	bool pid1;               /* every process of the namespace, not only our children */
 	const pid_t *skip_pgids; /* groups that are not orphans (given-up instances) */
 	size_t n_skip;
 };

@@ -26,14 +26,14 @@ static size_t name_width = 6;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Everything below is guarded by out_lock. */
-static bool gone;          /* EPIPE/EBADF: no one will read stdout again */
-static bool owe_newline;   /* a write stopped mid-line: end that line first */
-static off_t cut_end;      /* where that line stops in a file, or -1 (a pipe) */
-static int fail_err;       /* the error of the failing writes, 0 while they succeed */
+static bool gone;                /* EPIPE/EBADF: no one will read stdout again */
+static bool owe_newline;         /* a write stopped mid-line: end that line first */
+static off_t cut_end;            /* where that line stops in a file, or -1 (a pipe) */
+static int fail_err;             /* the error of the failing writes, 0 while they succeed */
 static unsigned long dropped;    /* lines lost since the writes began to fail */
 static unsigned long unreported; /* ... of which stderr has not heard yet */
 static struct timespec last_report;
-static bool reported;      /* last_report holds a time */
+static bool reported; /* last_report holds a time */
 
 /* A message decided under the lock, said after it. */
 struct drop_report {
@@ -72,8 +72,7 @@ size_t output_prefix(char *dst, const char *name, const char *color, time_t now)
 	int n;
 
 	if (use_stamp && localtime_r(&now, &tm))
-		snprintf(stamp, sizeof(stamp), "%02d:%02d:%02d ", tm.tm_hour, tm.tm_min,
-			 tm.tm_sec);
+		snprintf(stamp, sizeof(stamp), "%02d:%02d:%02d ", tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (use_color)
 		n = snprintf(dst, OUTPUT_PREFIX_MAX, "\033[%sm%s%-*.*s | \033[0m", color, stamp,
 			     (int)name_width, OUTPUT_NAME_MAX, name);

@@ -30,7 +30,7 @@ struct probe {
 	int cancel_fd; /* eventfd: written by probe_cancel */
 	enum ready_kind kind;
 	long port;
-	char *path;    /* http */
+	char *path; /* http */
 };
 
 int probe_http_ok(const char *buf, size_t len)

@@ -54,8 +54,8 @@ static int append(struct procfile *pf, size_t *cap, const char *name, size_t nam
  * one error per line: after a bad name, "empty command for process '...'"
  * would only repeat the same mistake.
  */
-static int parse_line(const char *s, size_t n, unsigned line, struct procfile *pf,
-		      size_t *cap, struct diags *errs)
+static int parse_line(const char *s, size_t n, unsigned line, struct procfile *pf, size_t *cap,
+		      struct diags *errs)
 {
 	const char *nul = memchr(s, '\0', n);
 	const char *colon, *cmd;
@@ -111,8 +111,8 @@ static int parse_line(const char *s, size_t n, unsigned line, struct procfile *p
 	first = procfile_find_range(pf, s + b, namelen);
 	if (first >= 0) {
 		diag_add(errs, line, lex_uint(b + 1),
-			 "duplicate process '%.*s' (first defined on line %u)",
-			 name_width(namelen), s + b, pf->v[first].line);
+			 "duplicate process '%.*s' (first defined on line %u)", name_width(namelen),
+			 s + b, pf->v[first].line);
 		return 0;
 	}
 	return append(pf, cap, s + b, namelen, cmd, e - i, line);

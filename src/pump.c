@@ -38,12 +38,12 @@
 #define PUMP_OUT_CAP (PUMP_IN_CAP + 2 * OUTPUT_PREFIX_MAX + 2)
 
 /* Values added to wake_fd (an eventfd): two counters in one 64-bit word. */
-#define PUMP_WAKE_RELEASE 1ULL          /* its start line is out: go */
-#define PUMP_WAKE_DRAIN (1ULL << 32)    /* the child is dead: drain and report */
+#define PUMP_WAKE_RELEASE 1ULL       /* its start line is out: go */
+#define PUMP_WAKE_DRAIN (1ULL << 32) /* the child is dead: drain and report */
 
 struct pump {
-	int fd;      /* pipe read end, O_NONBLOCK; closed by the pump at EOF */
-	int wake_fd; /* eventfd; written by the owner's calls, closed by pump_destroy */
+	int fd;       /* pipe read end, O_NONBLOCK; closed by the pump at EOF */
+	int wake_fd;  /* eventfd; written by the owner's calls, closed by pump_destroy */
 	size_t owner; /* reported in EV_DRAINED / EV_EOF */
 	char name[OUTPUT_NAME_MAX];
 	const char *color;
@@ -58,7 +58,7 @@ struct pump_state {
 	time_t prefix_time;
 	struct timespec partial_first;    /* when the pending partial line began */
 	struct timespec partial_deadline; /* when it goes out without its newline */
-	unsigned full_reads; /* reads that filled IN: the writer is ahead of us */
+	unsigned full_reads;              /* reads that filled IN: the writer is ahead of us */
 	bool partial_armed, released, drain_pending;
 	bool grow_tried, grown; /* grown: holds one of the PUMP_GROW_MAX places */
 	bool ready_seen;        /* the log: TEXT was found */
@@ -353,8 +353,8 @@ static int open_channel(bool tty, int fds[2])
 	return 0;
 }
 
-int pump_open(size_t owner, const char *name, const char *color, bool tty,
-	      const char *ready_text, struct pump **out, int *write_end, int *pty)
+int pump_open(size_t owner, const char *name, const char *color, bool tty, const char *ready_text,
+	      struct pump **out, int *write_end, int *pty)
 {
 	struct pump *p = calloc(1, sizeof(*p));
 	int fds[2], err;

@@ -372,7 +372,8 @@ enum quote_err quote_yaml(struct qbuf *b, const char *s, bool dollars)
 			qb_add(b, "\\r", 2);
 		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
 			qb_printf(b, "\\x%02x", (unsigned)cp);
-		else if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe || cp == 0xffff)
+		else if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
+			 cp == 0xffff)
 			/* Line breaks to YAML 1.1 readers, or not printable: escaped. */
 			qb_printf(b, "\\u%04x", (unsigned)cp);
 		else

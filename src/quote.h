@@ -27,13 +27,13 @@ void qb_free(struct qbuf *b);
 /* Why a string cannot be written in some syntax; 0 when it can. */
 enum quote_err {
 	QUOTE_OK,
-	QUOTE_UTF8,     /* not valid UTF-8 */
-	QUOTE_NEWLINE,  /* a line feed the syntax cannot hold */
-	QUOTE_CR,       /* a carriage return (Python reads it as a line end) */
-	QUOTE_CONTROL,  /* another control character, where it cannot be escaped */
-	QUOTE_EDGE,     /* leading or trailing white space an unquoted value would lose */
-	QUOTE_COMMENT,  /* ';' or '#' after white space: an INI inline comment */
-	QUOTE_PERCENT,  /* "%(" in an unquoted supervisord value (its expansions) */
+	QUOTE_UTF8,    /* not valid UTF-8 */
+	QUOTE_NEWLINE, /* a line feed the syntax cannot hold */
+	QUOTE_CR,      /* a carriage return (Python reads it as a line end) */
+	QUOTE_CONTROL, /* another control character, where it cannot be escaped */
+	QUOTE_EDGE,    /* leading or trailing white space an unquoted value would lose */
+	QUOTE_COMMENT, /* ';' or '#' after white space: an INI inline comment */
+	QUOTE_PERCENT, /* "%(" in an unquoted supervisord value (its expansions) */
 };
 
 /* "is not valid UTF-8", "contains a line feed", ...: completes "VAR's value ...". */

@@ -23,8 +23,7 @@
 #include "runtime.h"
 #include "spawn.h"
 
-void readiness_init(struct readiness *r, const struct instance *in, size_t owner,
-		    const char *dir)
+void readiness_init(struct readiness *r, const struct instance *in, size_t owner, const char *dir)
 {
 	memset(r, 0, sizeof(*r));
 	r->in = in;

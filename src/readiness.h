@@ -30,8 +30,7 @@ struct readiness {
 	struct timespec by;      /* --ready-timeout */
 };
 
-void readiness_init(struct readiness *r, const struct instance *in, size_t owner,
-		    const char *dir);
+void readiness_init(struct readiness *r, const struct instance *in, size_t owner, const char *dir);
 
 /*
  * A run started (STARTED). True when it is ready at once (no check). With a

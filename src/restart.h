@@ -9,14 +9,14 @@
 
 #include <time.h>
 
-#define RESTART_FIRST_DELAY 0.1 /* seconds before the first restart */
-#define RESTART_MAX_DELAY 30.0  /* the doubling stops here */
+#define RESTART_FIRST_DELAY 0.1  /* seconds before the first restart */
+#define RESTART_MAX_DELAY 30.0   /* the doubling stops here */
 #define RESTART_RESET_AFTER 10.0 /* a run this long starts the backoff over */
 
 struct restart_state {
 	struct timespec *recent; /* ring of the last MAX restart times */
 	unsigned cap, count, head;
-	unsigned streak;         /* restarts since the last long-enough run */
+	unsigned streak; /* restarts since the last long-enough run */
 	unsigned total;
 };
 

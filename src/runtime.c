@@ -30,14 +30,14 @@ static struct {
 	struct runtime_config cfg;
 	const struct runtime_mode *m;
 	enum rt_phase phase;
-	unsigned long gen;   /* spawn generation, to ignore a stale EV_NOCHILD */
-	bool nochild;        /* the reaper found no child at all */
+	unsigned long gen; /* spawn generation, to ignore a stale EV_NOCHILD */
+	bool nochild;      /* the reaper found no child at all */
 	bool sigchld_ign;
 	/* the sweep, as a lifecycle target */
 	enum lc_state state;
 	enum lc_goal goal;
 	struct timespec timer;
-	bool adopted;        /* orphans were reaped since the last idle */
+	bool adopted; /* orphans were reaped since the last idle */
 	struct sweep sweep;
 } rt;
 

@@ -28,8 +28,8 @@ bool sigthread_continued_since(unsigned long seq)
 uint64_t sigthread_procfile_set(void)
 {
 	static const int sigs[] = {
-		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-		SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT,
+		SIGINT,   SIGTERM, SIGHUP,  SIGQUIT, SIGUSR1, SIGUSR2,
+		SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT,
 	};
 	uint64_t set = 0;
 

@@ -12,13 +12,13 @@
 #include <stddef.h>
 
 struct single_config {
-	char **argv;      /* COMMAND [ARG...], NULL-terminated */
+	char **argv; /* COMMAND [ARG...], NULL-terminated */
 	char **envp;
-	const char *dir;  /* -d: the command's working folder; NULL: ours */
+	const char *dir; /* -d: the command's working folder; NULL: ours */
 	bool pid1;
-	bool pgroup;      /* forward to the child's whole process group */
-	int verbosity;    /* 1: reaped pids; 2: forwarded signals too */
-	int pdeathsig;    /* --pdeathsig: forwarded as SIGTERM, a graceful stop */
+	bool pgroup;        /* forward to the child's whole process group */
+	int verbosity;      /* 1: reaped pids; 2: forwarded signals too */
+	int pdeathsig;      /* --pdeathsig: forwarded as SIGTERM, a graceful stop */
 	const int *rewrite; /* [65]: -1 keep, 0 drop, else the signal to send */
 	const bool *expect; /* [256]: exit codes that count as 0 */
 };

@@ -49,7 +49,7 @@ struct inst {
 	double restart_delay;
 	struct restart_state rs;
 	struct readiness ready;
-	bool waiting_said;     /* "waiting for DEP" is out */
+	bool waiting_said; /* "waiting for DEP" is out */
 	/* The control verbs (issue 13). */
 	unsigned runs; /* runs started, a failed start included */
 	bool asked;    /* a request stops this run: its SIGKILL is not the final stop's */
@@ -62,12 +62,12 @@ static struct {
 	struct inst *v;
 	/* scale appends (up to cap); pumps name instances by index */
 	size_t n, cap;
-	bool stopping;   /* the stop of everything has begun */
-	bool by_signal;  /* ... because of a signal, not an exit */
-	bool killed;     /* something needed SIGKILL */
-	bool have_first; /* first_status holds the first exit that counts */
+	bool stopping;    /* the stop of everything has begun */
+	bool by_signal;   /* ... because of a signal, not an exit */
+	bool killed;      /* something needed SIGKILL */
+	bool have_first;  /* first_status holds the first exit that counts */
 	bool job_stopped; /* children stopped by a ctrl-z of ours */
-	bool starting;   /* start_waiting is under way (it may be reached again) */
+	bool starting;    /* start_waiting is under way (it may be reached again) */
 	bool start_again;
 	int first_status;
 	size_t n_types;
@@ -163,8 +163,8 @@ static void exec_failed(struct inst *p, const struct spawn_failure *fail)
 
 	if (fail->step == SPAWN_EXEC && fail->err == ENOENT && p->in->kind == CMDLINE_DIRECT &&
 	    !strchr(what, '/'))
-		announce(NULL, "%-*s could not start: %s: command not found", width(),
-			 p->in->name, what);
+		announce(NULL, "%-*s could not start: %s: command not found", width(), p->in->name,
+			 what);
 	else if (fail->step == SPAWN_EXEC)
 		announce(NULL, "%-*s could not start: %s: %s", width(), p->in->name, what,
 			 strerror(fail->err));
@@ -623,8 +623,7 @@ static bool finished(void)
 
 static void on_sweep(int sig, size_t n)
 {
-	announce(NULL, "sending %s to %zu orphaned process%s", sig_name(sig), n,
-		 n == 1 ? "" : "es");
+	announce(NULL, "sending %s to %zu orphaned process%s", sig_name(sig), n, n == 1 ? "" : "es");
 	if (sig == SIGKILL)
 		sv.killed = true;
 }
@@ -684,7 +683,9 @@ static void stop_request(int sig, const char *sys)
 		return;
 	}
 	announce(NULL, "%s received again: killing everything",
-		 sys ? sysinit_signal_label(sig) : sig == SIGINT ? "ctrl-c" : sig_name(sig));
+		 sys           ? sysinit_signal_label(sig) :
+		 sig == SIGINT ? "ctrl-c" :
+				 sig_name(sig));
 	kill_all();
 }
 
@@ -734,8 +735,8 @@ static void open_notify(struct instance *in, size_t owner)
 	if (!err)
 		err = instance_setenv(in, "NOTIFY_SOCKET", path);
 	if (err)
-		announce(NULL, "%s: no notify socket (%s): it will not become ready",
-			 in->name, strerror(err));
+		announce(NULL, "%s: no notify socket (%s): it will not become ready", in->name,
+			 strerror(err));
 }
 
 /* ---------------------------------------------------------------- control verbs (issue 13) */

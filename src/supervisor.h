@@ -15,25 +15,25 @@
 #include "instance.h"
 
 struct sup_config {
-	struct instance *inst;  /* in start order */
+	struct instance *inst; /* in start order */
 	size_t n;
-	const char *dir;      /* working folder of every child */
-	double timeout;       /* seconds between the stop signal and SIGKILL */
-	size_t name_width;    /* column width of names in system lines */
-	int stdin_fd;         /* what children read: /dev/null or an empty pipe */
+	const char *dir;   /* working folder of every child */
+	double timeout;    /* seconds between the stop signal and SIGKILL */
+	size_t name_width; /* column width of names in system lines */
+	int stdin_fd;      /* what children read: /dev/null or an empty pipe */
 	bool pid1;
-	bool tty;               /* --tty: a pseudo-terminal per child instead of a pipe */
-	int pdeathsig;          /* --pdeathsig: a graceful stop, whatever the signal */
-	double ready_timeout;   /* --ready-timeout: not ready by then counts as exit 1 */
-	bool ordered;           /* --after given: a stop goes in reverse order */
-	unsigned restart_max;   /* --restart-limit N/SECONDS */
+	bool tty;             /* --tty: a pseudo-terminal per child instead of a pipe */
+	int pdeathsig;        /* --pdeathsig: a graceful stop, whatever the signal */
+	double ready_timeout; /* --ready-timeout: not ready by then counts as exit 1 */
+	bool ordered;         /* --after given: a stop goes in reverse order */
+	unsigned restart_max; /* --restart-limit N/SECONDS */
 	double restart_window;
 	/*
 	 * Issue 13, scale: the Procfile's types, and instance NUMBER of TYPE
 	 * built at run time (0, ERANGE for its port, ENOMEM). NULL: no scale.
 	 */
 	void *types;
-	size_t n_types;             /* in the Procfile, started or not */
+	size_t n_types; /* in the Procfile, started or not */
 	long (*find_type)(void *types, const char *name);
 	int (*build_instance)(void *types, size_t type, unsigned number, struct instance *in);
 };

@@ -117,8 +117,7 @@ static void signal_one(pid_t pid, void *ctx)
 
 static struct orphan_filter filter(const struct sweep *s)
 {
-	return (struct orphan_filter){ .pid1 = s->pid1, .skip_pgids = s->skip,
-				       .n_skip = s->n_skip };
+	return (struct orphan_filter){ .pid1 = s->pid1, .skip_pgids = s->skip, .n_skip = s->n_skip };
 }
 
 static void warn_no_proc(struct sweep *s)

@@ -15,10 +15,10 @@
 
 struct sweep {
 	bool pid1;
-	bool counted;  /* the caller wants counts (else, as PID 1, kill(-1) alone) */
-	pid_t *skip;   /* process groups that are not orphans */
+	bool counted; /* the caller wants counts (else, as PID 1, kill(-1) alone) */
+	pid_t *skip;  /* process groups that are not orphans */
 	size_t n_skip, cap_skip;
-	pid_t *sent;   /* who got the stop signal: an open-addressing set */
+	pid_t *sent; /* who got the stop signal: an open-addressing set */
 	size_t n_sent, cap_sent;
 	bool no_proc_warned;
 };

@@ -81,10 +81,8 @@ static const struct mount_entry {
 static const struct {
 	const char *target, *path;
 } dev_links[] = {
-	{ "pts/ptmx", "/dev/ptmx" },
-	{ "/proc/self/fd", "/dev/fd" },
-	{ "/proc/self/fd/0", "/dev/stdin" },
-	{ "/proc/self/fd/1", "/dev/stdout" },
+	{ "pts/ptmx", "/dev/ptmx" },          { "/proc/self/fd", "/dev/fd" },
+	{ "/proc/self/fd/0", "/dev/stdin" },  { "/proc/self/fd/1", "/dev/stdout" },
 	{ "/proc/self/fd/2", "/dev/stderr" },
 };
 
@@ -167,8 +165,8 @@ static int console_path(char *path, size_t len)
 
 	if (read_last_word("/sys/class/tty/console/active", name, sizeof(name)) < 0)
 		return -1;
-	if (!strcmp(name, "tty0") && read_last_word("/sys/class/tty/tty0/active", name,
-						   sizeof(name)) < 0)
+	if (!strcmp(name, "tty0") &&
+	    read_last_word("/sys/class/tty/tty0/active", name, sizeof(name)) < 0)
 		return -1;
 	snprintf(path, len, "/dev/%s", name);
 	return 0;

@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 			break;
 		case CMDLINE_EXEC:
-			if (!c.script || c.argv || (strlen(c.script) != size + 5 && strcmp(c.script, text)))
+			if (!c.script || c.argv ||
+			    (strlen(c.script) != size + 5 && strcmp(c.script, text)))
 				abort();
 			if (!strstr(c.script, "exec"))
 				abort();

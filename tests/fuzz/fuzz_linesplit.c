@@ -53,8 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char prefix[PLEN + LINEFMT_SLACK] = PREFIX;
 	struct sink got = { 0 }, want = { 0 };
 	struct linesplit ls = {
-		.in = in, .incap = INCAP, .out = out, .outcap = INCAP + PLEN + 1,
-		.prefix = prefix, .plen = PLEN, .write = write_cb, .ctx = &got,
+		.in = in,
+		.incap = INCAP,
+		.out = out,
+		.outcap = INCAP + PLEN + 1,
+		.prefix = prefix,
+		.plen = PLEN,
+		.write = write_cb,
+		.ctx = &got,
 	};
 	size_t pos = 0, plen = 0;
 

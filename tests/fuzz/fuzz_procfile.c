@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n == 0 || n > PROCFILE_NAME_MAX || !pf.v[i].command[0])
 			abort();
 		if (strspn(pf.v[i].name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					  "0123456789_-") != n)
+					 "0123456789_-") != n)
 			abort();
 		if (procfile_find(&pf, pf.v[i].name) != (long)i)
 			abort(); /* duplicates must have been refused */

@@ -23,8 +23,8 @@ static void harness_check(int ok, const char *expr, const char *file, int line)
 
 #define CHECK(expr) harness_check(!!(expr), #expr, __FILE__, __LINE__)
 #define CHECK_STREQ(a, b) \
-	harness_check((a) != NULL && (b) != NULL && strcmp((a), (b)) == 0, \
-		      #a " == " #b, __FILE__, __LINE__)
+	harness_check((a) != NULL && (b) != NULL && strcmp((a), (b)) == 0, #a " == " #b, __FILE__, \
+		      __LINE__)
 
 static int harness_report(const char *name)
 {

@@ -14,8 +14,8 @@
 #include "cmdline.h"
 
 static char *const test_env[] = {
-	"PORT=5000", "PS=web.1", "SPACED=  a  b\tc ", "EMPTY=", "GLOB=*.c", "QUOTE=it's",
-	"DOLLAR=$HOME", "NL=x\ny", "PATH=/usr/bin:/bin", NULL,
+	"PORT=5000",    "PS=web.1", "SPACED=  a  b\tc ",  "EMPTY=", "GLOB=*.c", "QUOTE=it's",
+	"DOLLAR=$HOME", "NL=x\ny",  "PATH=/usr/bin:/bin", NULL,
 };
 
 static const char *lookup(const char *name, size_t len, void *ctx)
@@ -88,8 +88,7 @@ static int shell_words(const char *text, char *out, size_t cap)
 	ssize_t n;
 	pid_t pid;
 
-	snprintf(script, sizeof(script), "set -- %s; for a; do printf '%%s|' \"$a\"; done",
-		 text);
+	snprintf(script, sizeof(script), "set -- %s; for a; do printf '%%s|' \"$a\"; done", text);
 	if (pipe(p) < 0)
 		return -1;
 	pid = fork();

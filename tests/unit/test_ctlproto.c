@@ -318,14 +318,15 @@ static void test_status_json(void)
 	struct qbuf b = { 0 };
 
 	ctlproto_status_json(&b, sample, 3, 42, false);
-	CHECK_STREQ(b.p,
-		    "{\"pid\":42,\"stopping\":false,\"instances\":["
-		    "{\"name\":\"web.1\",\"state\":\"running\",\"ready\":true,\"pid\":4711,\"uptime\":123.400,"
-		    "\"restarts\":0,\"last_exit\":null},"
-		    "{\"name\":\"worker.10\",\"state\":\"stopped\",\"ready\":false,\"pid\":null,\"uptime\":null,"
-		    "\"restarts\":2,\"last_exit\":{\"signal\":\"SIGTERM\"}},"
-		    "{\"name\":\"clock.1\",\"state\":\"backoff\",\"ready\":false,\"pid\":null,\"uptime\":null,"
-		    "\"restarts\":1,\"last_exit\":{\"code\":3}}]}\n");
+	CHECK_STREQ(
+		b.p,
+		"{\"pid\":42,\"stopping\":false,\"instances\":["
+		"{\"name\":\"web.1\",\"state\":\"running\",\"ready\":true,\"pid\":4711,\"uptime\":123.400,"
+		"\"restarts\":0,\"last_exit\":null},"
+		"{\"name\":\"worker.10\",\"state\":\"stopped\",\"ready\":false,\"pid\":null,\"uptime\":null,"
+		"\"restarts\":2,\"last_exit\":{\"signal\":\"SIGTERM\"}},"
+		"{\"name\":\"clock.1\",\"state\":\"backoff\",\"ready\":false,\"pid\":null,\"uptime\":null,"
+		"\"restarts\":1,\"last_exit\":{\"code\":3}}]}\n");
 	qb_free(&b);
 	memset(&b, 0, sizeof(b));
 	ctlproto_status_json(&b, NULL, 0, 1, true);

@@ -56,10 +56,9 @@ static void check_err(size_t i, unsigned line, unsigned col, const char *msg, in
 	harness_check(errs.v[i].line == line, "error line", __FILE__, src);
 	harness_check(errs.v[i].col == col, "error col", __FILE__, src);
 	harness_check(strcmp(errs.v[i].msg, msg) == 0, msg, __FILE__, src);
-	if (errs.n > i && (errs.v[i].line != line || errs.v[i].col != col ||
-			   strcmp(errs.v[i].msg, msg) != 0))
-		fprintf(stderr, "  got %u:%u: %s\n", errs.v[i].line, errs.v[i].col,
-			errs.v[i].msg);
+	if (errs.n > i &&
+	    (errs.v[i].line != line || errs.v[i].col != col || strcmp(errs.v[i].msg, msg) != 0))
+		fprintf(stderr, "  got %u:%u: %s\n", errs.v[i].line, errs.v[i].col, errs.v[i].msg);
 }
 
 #define CHECK_ERR(i, line, col, msg) check_err((i), (line), (col), (msg), __LINE__)
@@ -434,7 +433,9 @@ static void test_bad_keys(void)
 	struct envlist l = { 0 };
 	char longkey[120];
 
-	CHECK(parse("x-y=1\n  1A=2\nA\x01" "B=1\n\xc3\xa9=1\n=1\nA#b=1\nOK=1\n", &l) == EINVAL);
+	CHECK(parse("x-y=1\n  1A=2\nA\x01"
+		    "B=1\n\xc3\xa9=1\n=1\nA#b=1\nOK=1\n",
+		    &l) == EINVAL);
 	CHECK(errs.n == 6);
 	CHECK_ERR(0, 1, 1, "invalid variable name 'x-y'");
 	CHECK_ERR(1, 2, 3, "invalid variable name '1A'");
@@ -457,7 +458,9 @@ static void test_bad_keys(void)
 	envlist_free(&l);
 
 	/* Shown as the other parsers show tokens: quote and backslash escaped, 32 bytes. */
-	CHECK(parse("a'b=1\nc\\d=2\n" "0123456789012345678901234567890123456789=3\n", &l) == EINVAL);
+	CHECK(parse("a'b=1\nc\\d=2\n"
+		    "0123456789012345678901234567890123456789=3\n",
+		    &l) == EINVAL);
 	CHECK(errs.n == 3);
 	CHECK_ERR(0, 1, 1, "invalid variable name 'a\\x27b'");
 	CHECK_ERR(1, 2, 1, "invalid variable name 'c\\x5cd'");
@@ -507,8 +510,7 @@ static void test_after_quote(void)
 {
 	struct envlist l = { 0 };
 
-	CHECK(parse("A=\"v\"x\nB='w' y\nC=ok\nD=\"l1\nl2\"  junk\nE=1\nF='it''s'\n", &l) ==
-	      EINVAL);
+	CHECK(parse("A=\"v\"x\nB='w' y\nC=ok\nD=\"l1\nl2\"  junk\nE=1\nF='it''s'\n", &l) == EINVAL);
 	CHECK(errs.n == 4);
 	CHECK_ERR(0, 1, 6, "unexpected text after closing quote");
 	CHECK_ERR(1, 2, 7, "unexpected text after closing quote");
@@ -524,8 +526,7 @@ static void test_brace_errors(void)
 {
 	struct envlist l = { 0 };
 
-	CHECK(parse("A=${B\nB=x${B:-y\nC=\"${B:-${C}\"\nD=${\nE=${B:\nF=${A:-}${G\n", &l) ==
-	      EINVAL);
+	CHECK(parse("A=${B\nB=x${B:-y\nC=\"${B:-${C}\"\nD=${\nE=${B:\nF=${A:-}${G\n", &l) == EINVAL);
 	CHECK(errs.n == 6);
 	CHECK_ERR(0, 1, 3, "unterminated ${...}");
 	CHECK_ERR(1, 2, 4, "unterminated ${...}");
@@ -655,7 +656,6 @@ static void test_bom_and_bomb(void)
 	CHECK(errs.n == 1 && strcmp(errs.v[0].msg, "value longer than 1048576 bytes") == 0);
 	CHECK(get(&l, "A") && strlen(get(&l, "A")) == 64u << 14);
 	envlist_free(&l);
-
 }
 
 /*

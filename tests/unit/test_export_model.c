@@ -20,14 +20,28 @@ static struct export_model model;
 static void reset(void)
 {
 	memset(procs, 0, sizeof(procs));
-	procs[0] = (struct export_proc){ .name = "web", .command = "./server --port \"$PORT\"",
-					 .index = 0, .count = 2, .stop_signal = SIGTERM };
-	procs[1] = (struct export_proc){ .name = "worker", .command = "./work", .index = 1, .count = 1,
-					 .restart = true, .stop_signal = SIGTERM };
+	procs[0] = (struct export_proc){ .name = "web",
+					 .command = "./server --port \"$PORT\"",
+					 .index = 0,
+					 .count = 2,
+					 .stop_signal = SIGTERM };
+	procs[1] = (struct export_proc){ .name = "worker",
+					 .command = "./work",
+					 .index = 1,
+					 .count = 1,
+					 .restart = true,
+					 .stop_signal = SIGTERM };
 	env[0] = (struct export_var){ "GREETING", "hello" };
-	model = (struct export_model){ .app = "shop", .root = "/srv/shop", .timeout = 5,
-				       .restart_max = 10, .restart_window = 60, .base_port = 5000,
-				       .procs = procs, .n_procs = 2, .env = env, .n_env = 1 };
+	model = (struct export_model){ .app = "shop",
+				       .root = "/srv/shop",
+				       .timeout = 5,
+				       .restart_max = 10,
+				       .restart_window = 60,
+				       .base_port = 5000,
+				       .procs = procs,
+				       .n_procs = 2,
+				       .env = env,
+				       .n_env = 1 };
 }
 
 static const struct export_file *find(const struct export_out *out, const char *path)
@@ -56,8 +70,7 @@ static void test_helpers(void)
 	CHECK(ready_parse("tcp:8080", &r) == 0 && r.port == 8080);
 	CHECK(ready_parse("tcp:70000", &r) == EINVAL);
 	CHECK(ready_parse("http:/up", &r) == 0 && r.kind == READY_HTTP && !strcmp(r.text, "/up"));
-	CHECK(ready_parse("http:9000/up?x", &r) == 0 && r.port == 9000 &&
-	      !strcmp(r.text, "/up?x"));
+	CHECK(ready_parse("http:9000/up?x", &r) == 0 && r.port == 9000 && !strcmp(r.text, "/up?x"));
 	CHECK(ready_parse("http:up", &r) == EINVAL);
 	CHECK(ready_parse("exec:true", &r) == 0 && r.kind == READY_EXEC);
 	CHECK(ready_parse("exec:", &r) == EINVAL);
@@ -73,7 +86,8 @@ static void test_helpers(void)
 	export_seconds(&b, 86400);
 	CHECK_STREQ(b.p, "5 2.5 0.001 86400");
 	qb_free(&b);
-	CHECK(export_seconds_ceil(2.5) == 3 && export_seconds_ceil(2) == 2 && export_seconds_ceil(0) == 0);
+	CHECK(export_seconds_ceil(2.5) == 3 && export_seconds_ceil(2) == 2 &&
+	      export_seconds_ceil(0) == 0);
 
 	CHECK(export_dns_label("Web_1", label, sizeof(label)) && !strcmp(label, "web-1"));
 	CHECK(!export_dns_label("web_", label, sizeof(label)));
@@ -82,7 +96,8 @@ static void test_helpers(void)
 	CHECK(!export_dns_label("x123456789x123456789x123456789x123456789x123456789x123456789x123",
 				label, sizeof(label)));
 
-	CHECK(export_find_format("k8s", &canon) == export_kubernetes && !strcmp(canon, "kubernetes"));
+	CHECK(export_find_format("k8s", &canon) == export_kubernetes &&
+	      !strcmp(canon, "kubernetes"));
 	CHECK(export_find_format("upstart", &canon) == NULL);
 	CHECK_STREQ(export_signal(SIGINT, sig), "INT");
 	CHECK_STREQ(export_signal(SIGRTMIN + 1, sig), "35");
@@ -100,8 +115,10 @@ static void test_systemd(void)
 	CHECK(out.n == 4 && find(&out, "shop.target"));
 	CHECK(has(&out, "shop.target", "Wants=shop-web-2.service\n"));
 	CHECK(has(&out, "shop-web-2.service", "Environment=\"PORT=5001\" \"PS=web.2\"\n"));
-	CHECK(has(&out, "shop-web-1.service", "ExecStart=/bin/sh -c \"./server --port \\\"$$PORT\\\"\"\n"));
-	CHECK(has(&out, "shop-web-1.service", "TimeoutStopSec=1ms\n")); /* 0 means "none" to systemd */
+	CHECK(has(&out, "shop-web-1.service",
+		  "ExecStart=/bin/sh -c \"./server --port \\\"$$PORT\\\"\"\n"));
+	CHECK(has(&out, "shop-web-1.service",
+		  "TimeoutStopSec=1ms\n")); /* 0 means "none" to systemd */
 	CHECK(has(&out, "shop-web-1.service", "Restart=no\n"));
 	CHECK(has(&out, "shop-worker-1.service", "Type=notify\nNotifyAccess=all\n"));
 	CHECK(has(&out, "shop-worker-1.service", "StartLimitBurst=11\n"));
@@ -115,7 +132,8 @@ static void test_systemd(void)
 	procs[0].ready.kind = READY_TCP;
 	procs[1].command = "echo caf\xe9";
 	CHECK(export_systemd(&model, &out) == EINVAL);
-	CHECK_STREQ(out.err, "the command of 'worker' is not valid UTF-8, which a systemd unit cannot carry");
+	CHECK_STREQ(out.err,
+		    "the command of 'worker' is not valid UTF-8, which a systemd unit cannot carry");
 	export_out_free(&out);
 
 	/* systemd refuses unit lines of 1 MiB or more; every '%' doubles. */
@@ -126,7 +144,8 @@ static void test_systemd(void)
 	big[600 * 1024] = '\0';
 	env[0].value = big;
 	CHECK(export_systemd(&model, &out) == EINVAL);
-	CHECK_STREQ(out.err, "the value of GREETING is too long for a systemd unit line (1 MiB escaped)");
+	CHECK_STREQ(out.err,
+		    "the value of GREETING is too long for a systemd unit line (1 MiB escaped)");
 	export_out_free(&out);
 	free(big);
 }
@@ -138,9 +157,11 @@ static void test_supervisord(void)
 	reset();
 	procs[0].ready.kind = READY_TCP;
 	CHECK(export_supervisord(&model, &out) == 0 && out.n == 1);
-	CHECK(has(&out, "shop.conf", "[group:shop]\nprograms=shop-web-1,shop-web-2,shop-worker-1\n"));
-	CHECK(has(&out, "shop.conf", "command=/usr/bin/env GREETING=hello /bin/sh -c "
-				     "'./server --port \"$PORT\"'\n"));
+	CHECK(has(&out, "shop.conf",
+		  "[group:shop]\nprograms=shop-web-1,shop-web-2,shop-worker-1\n"));
+	CHECK(has(&out, "shop.conf",
+		  "command=/usr/bin/env GREETING=hello /bin/sh -c "
+		  "'./server --port \"$PORT\"'\n"));
 	CHECK(has(&out, "shop.conf", "environment=PORT=\"5001\",PS=\"web.2\"\n"));
 	CHECK(has(&out, "shop.conf", "autorestart=false\nstartsecs=0\n"));
 	CHECK(out.n_warnings == 1 && strstr(out.warnings[0], "--ready web=tcp"));
@@ -165,15 +186,18 @@ static void test_runit(void)
 	CHECK(find(&out, "shop-web-1/finish") && !find(&out, "shop-worker-1/finish"));
 	CHECK(find(&out, "shop-web-1/run")->mode == 0755);
 	CHECK(!find(&out, "shop-web-1/log/run"));
-	CHECK(has(&out, "shop-web-2/run", "export PORT=5001 PS=web.2\n"
-					  "exec chpst -P -u app /bin/sh -c './server --port \"$PORT\"'\n"));
-	CHECK(has(&out, "shop-worker-1/control/t", "exec kill -s QUIT -- \"-$(cat supervise/pid)\"\n"));
+	CHECK(has(&out, "shop-web-2/run",
+		  "export PORT=5001 PS=web.2\n"
+		  "exec chpst -P -u app /bin/sh -c './server --port \"$PORT\"'\n"));
+	CHECK(has(&out, "shop-worker-1/control/t",
+		  "exec kill -s QUIT -- \"-$(cat supervise/pid)\"\n"));
 	CHECK(has(&out, "shop-worker-1/control/k", "exec kill -s KILL --"));
 	export_out_free(&out);
 
 	model.log_dir = "/var/log/shop";
 	CHECK(export_runit(&model, &out) == 0);
-	CHECK(has(&out, "shop-web-1/log/run", "exec chpst -u app svlogd -tt /var/log/shop/shop-web-1\n"));
+	CHECK(has(&out, "shop-web-1/log/run",
+		  "exec chpst -u app svlogd -tt /var/log/shop/shop-web-1\n"));
 	export_out_free(&out);
 }
 
@@ -192,9 +216,11 @@ static void test_compose(void)
 	procs[1].ready = (struct ready_check){ .kind = READY_EXEC, .text = "test -f $X" };
 	CHECK(export_compose(&model, &out) == 0 && out.n == 1);
 	CHECK(has(&out, "compose.yaml", "      replicas: 0\n")); /* a type scaled to 0 stays, at 0 */
-	CHECK(has(&out, "compose.yaml", "command: [\"/bin/sh\", \"-c\", \"./server --port \\\"$$PORT\\\"\"]\n"));
-	CHECK(has(&out, "compose.yaml", "entrypoint: [\"/procinit\", \"-g\", \"-r\", \"TERM:INT\", "
-					"\"-t\", \"5\", \"--\"]\n"));
+	CHECK(has(&out, "compose.yaml",
+		  "command: [\"/bin/sh\", \"-c\", \"./server --port \\\"$$PORT\\\"\"]\n"));
+	CHECK(has(&out, "compose.yaml",
+		  "entrypoint: [\"/procinit\", \"-g\", \"-r\", \"TERM:INT\", "
+		  "\"-t\", \"5\", \"--\"]\n"));
 	CHECK(has(&out, "compose.yaml", "stop_grace_period: \"7s\"\n"));
 	CHECK(has(&out, "compose.yaml", "restart: \"unless-stopped\"\n"));
 	CHECK(has(&out, "compose.yaml", "test: [\"CMD\", \"/bin/sh\", \"-c\", \"test -f $$X\"]\n"));
@@ -216,8 +242,10 @@ static void test_kubernetes(void)
 	CHECK(has(&out, "shop.yaml", "  replicas: 2\n"));
 	CHECK(has(&out, "shop.yaml", "terminationGracePeriodSeconds: 5\n"));
 	CHECK(has(&out, "shop.yaml", "runAsUser: 1000\n"));
-	CHECK(has(&out, "shop.yaml", "args: [\"/bin/sh\", \"-c\", \"./server --port \\\"$$PORT\\\"\"]\n"));
-	CHECK(has(&out, "shop.yaml", "httpGet:\n              path: \"/up\"\n              port: 5000\n"));
+	CHECK(has(&out, "shop.yaml",
+		  "args: [\"/bin/sh\", \"-c\", \"./server --port \\\"$$PORT\\\"\"]\n"));
+	CHECK(has(&out, "shop.yaml",
+		  "httpGet:\n              path: \"/up\"\n              port: 5000\n"));
 	CHECK(has(&out, "shop.yaml", "  \"GREETING\": \"hello\"\n"));
 	CHECK(out.n_warnings == 1 && strstr(out.warnings[0], "--ready worker=log"));
 	export_out_free(&out);
@@ -234,7 +262,8 @@ static void test_kubernetes(void)
 
 	procs[1].name = "worker";
 	model.app = "1shop";
-	CHECK(export_kubernetes(&model, &out) == EINVAL && strstr(out.err, "cannot be named '1shop-web'"));
+	CHECK(export_kubernetes(&model, &out) == EINVAL &&
+	      strstr(out.err, "cannot be named '1shop-web'"));
 	export_out_free(&out);
 }
 

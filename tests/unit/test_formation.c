@@ -261,8 +261,8 @@ static int port_is(long base, size_t type_index, unsigned instance, long want)
 
 	if (rc == 0 && port == want)
 		return 1;
-	fprintf(stderr, "  port(%ld, %zu, %u): rc %d port %ld\n", base, type_index, instance,
-		rc, port);
+	fprintf(stderr, "  port(%ld, %zu, %u): rc %d port %ld\n", base, type_index, instance, rc,
+		port);
 	return 0;
 }
 
@@ -274,8 +274,8 @@ static int port_fails(long base, size_t type_index, unsigned instance)
 	/* On error *PORT must be left alone. */
 	if (rc == ERANGE && port == -7)
 		return 1;
-	fprintf(stderr, "  port(%ld, %zu, %u): rc %d port %ld, want ERANGE\n", base,
-		type_index, instance, rc, port);
+	fprintf(stderr, "  port(%ld, %zu, %u): rc %d port %ld, want ERANGE\n", base, type_index,
+		instance, rc, port);
 	return 0;
 }
 

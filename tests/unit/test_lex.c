@@ -20,7 +20,8 @@ static void test_rules(void)
 	size_t b, e;
 
 	CHECK(lex_is_blank(' ') && lex_is_blank('\t'));
-	CHECK(!lex_is_blank('\r') && !lex_is_blank('\n') && !lex_is_blank('\0') && !lex_is_blank('x'));
+	CHECK(!lex_is_blank('\r') && !lex_is_blank('\n') && !lex_is_blank('\0') &&
+	      !lex_is_blank('x'));
 	CHECK(lex_skip_blank(" \t x", 0, 4) == 3);
 	CHECK(lex_skip_blank("   ", 1, 2) == 2);
 	b = 0, e = 6;
@@ -161,7 +162,7 @@ static void test_items(void)
 static void test_index(void)
 {
 	struct lex_index ix = { 0 };
-	char (*names)[16] = calloc(100000, sizeof(*names));
+	char(*names)[16] = calloc(100000, sizeof(*names));
 	int ok = 1;
 
 	CHECK(lex_index_find(&ix, "x", 1) == -1);

@@ -49,8 +49,10 @@ static void test_lines(void)
 			     in("0123456789abcdefghijklmnopqrstuvwxyz\nz\n", 39), 39, out, 128,
 			     &olen, &full);
 	CHECK(used == 39 && olen == 39 + 44);
-	CHECK(memcmp(out, "a-long-prefix-of-20 | 0123456789abcdefghijklmnopqrstuvwxyz\n"
-			  "a-long-prefix-of-20 | z\n", 83) == 0);
+	CHECK(memcmp(out,
+		     "a-long-prefix-of-20 | 0123456789abcdefghijklmnopqrstuvwxyz\n"
+		     "a-long-prefix-of-20 | z\n",
+		     83) == 0);
 }
 
 static void test_out_full(void)

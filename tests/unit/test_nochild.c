@@ -37,7 +37,7 @@ static void test_newest_generation_wins(void)
 
 	nochild_enter(&g);
 	nochild_enter(&g);
-	CHECK(!nochild_leave(&g, true, 7, &gen)); /* looked after spawn 7 */
+	CHECK(!nochild_leave(&g, true, 7, &gen));            /* looked after spawn 7 */
 	CHECK(nochild_leave(&g, true, 6, &gen) && gen == 7); /* an older look: 7 stands */
 	nochild_enter(&g);
 	nochild_enter(&g);

@@ -24,8 +24,7 @@ static int parse(const char *buf, size_t len, struct procfile *pf, struct diags 
 }
 
 /* One CHECK per diagnostic, with the actual values printed when it differs. */
-static int diag_is(const struct diags *errs, size_t i, unsigned line, unsigned col,
-		   const char *msg)
+static int diag_is(const struct diags *errs, size_t i, unsigned line, unsigned col, const char *msg)
 {
 	if (i >= errs->n) {
 		fprintf(stderr, "  diag %zu missing (have %zu)\n", i, errs->n);
@@ -163,11 +162,15 @@ static void test_line_errors(void)
 	CHECK(d.n == 1 && diag_is(&d, 0, 1, 4, "invalid character ' ' in process name"));
 	procfile_free(&pf);
 
-	CHECK(PARSE("w\x01" "b: x\n", &pf, &d) == EINVAL);
+	CHECK(PARSE("w\x01"
+		    "b: x\n",
+		    &pf, &d) == EINVAL);
 	CHECK(d.n == 1 && diag_is(&d, 0, 1, 2, "invalid character '\\x01' in process name"));
 	procfile_free(&pf);
 
-	CHECK(PARSE("w\xc3\xa9" "b: x\n", &pf, &d) == EINVAL);
+	CHECK(PARSE("w\xc3\xa9"
+		    "b: x\n",
+		    &pf, &d) == EINVAL);
 	CHECK(d.n == 1 && diag_is(&d, 0, 1, 2, "invalid character '\\xc3' in process name"));
 	procfile_free(&pf);
 
@@ -229,8 +232,8 @@ static void test_many_entries(void)
 	}
 	CHECK(ok && lex_buf_put(&b, "p49999: again\n", 14) == 0);
 	CHECK(parse(b.p, b.n, &pf, &d) == EINVAL);
-	CHECK(d.n == 1 && diag_is(&d, 0, 50001, 1,
-				  "duplicate process 'p49999' (first defined on line 50000)"));
+	CHECK(d.n == 1 &&
+	      diag_is(&d, 0, 50001, 1, "duplicate process 'p49999' (first defined on line 50000)"));
 	CHECK(pf.n == 50000);
 	for (int i = 0; i < 50000; i++) {
 		snprintf(line, sizeof(line), "p%d", i);

@@ -13,13 +13,13 @@
 /* The result of one quoting call, as a fresh string ("" after an error). */
 static char out[4096];
 
-#define Q(call)                                                   \
-	do {                                                      \
-		struct qbuf b_ = { 0 };                           \
-		int e_ = (call);                                  \
+#define Q(call) \
+	do { \
+		struct qbuf b_ = { 0 }; \
+		int e_ = (call); \
 		snprintf(out, sizeof(out), "%s", e_ || !b_.p ? "" : b_.p); \
-		last_err = e_;                                    \
-		qb_free(&b_);                                     \
+		last_err = e_; \
+		qb_free(&b_); \
 	} while (0)
 
 static int last_err;
