@@ -56,7 +56,7 @@ static void check_request(const struct ctl_request *r)
 static void check_text(const char *s)
 {
 	struct qbuf b = { 0 };
-	struct ctl_status st = { s, "running", 1, 1.5, 0, true, 9 };
+	struct ctl_status st = { s, "running", 1, 1.5, 0, true, 9, true };
 
 	ctlproto_json_string(&b, s);
 	for (size_t i = 0; !b.oom && i < b.len; i++)
