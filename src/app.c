@@ -468,27 +468,22 @@ static int ready_options(const struct settings *s, struct app *a)
 			if (pass != !all)
 				continue;
 			if (!eq || !n) {
-				fprintf(stderr,
-					"procinit: --ready: expected NAME=CHECK, got '%.64s'\n",
-					item);
+				log_error("--ready: expected NAME=CHECK, got '%.64s'", item);
 				rc = 2;
 				continue;
 			}
 			if (ready_parse(eq + 1, &c)) {
-				fprintf(stderr, "procinit: --ready: invalid check '%.64s' (%s)\n",
-					eq + 1, READY_SYNTAX);
+				log_error("--ready: invalid check '%.64s' (%s)", eq + 1,
+					  READY_SYNTAX);
 				rc = 2;
 				continue;
 			}
-			char *name = strndup(item, n);
-
-			idx = name ? procfile_find(&a->pf, name) : -1;
+			idx = procfile_find_range(&a->pf, item, n);
 			if (!all && idx < 0) {
-				fprintf(stderr, "procinit: --ready: unknown process '%.64s'\n",
-					name ? name : item);
+				log_error("--ready: unknown process '%.*s'", (int)(n > 64 ? 64 : n),
+					  item);
 				rc = 2;
 			}
-			free(name);
 			for (size_t k = 0; k < a->pf.n; k++)
 				if (all || (size_t)idx == k)
 					a->ready[k] = c;
@@ -505,36 +500,36 @@ static int after_options(const struct settings *s, struct app *a)
 
 	for (size_t i = 0; i < s->n_after; i++) {
 		const char *item = s->after[i], *eq = strchr(item, '=');
-		char *name = eq ? strndup(item, (size_t)(eq - item)) : NULL;
-		long idx = name ? procfile_find(&a->pf, name) : -1;
+		size_t n = eq ? (size_t)(eq - item) : 0;
+		long idx = eq ? procfile_find_range(&a->pf, item, n) : -1;
 		long dep = eq ? procfile_find(&a->pf, eq + 1) : -1;
 
 		if (!eq || eq == item || !eq[1]) {
-			fprintf(stderr, "procinit: --after: expected NAME=DEP, got '%.64s'\n", item);
+			log_error("--after: expected NAME=DEP, got '%.64s'", item);
 			rc = 2;
 		} else if (idx < 0 || dep < 0) {
-			fprintf(stderr, "procinit: --after: unknown process '%.64s'\n",
-				idx < 0 ? name : eq + 1);
+			if (idx < 0)
+				log_error("--after: unknown process '%.*s'", (int)(n > 64 ? 64 : n),
+					  item);
+			else
+				log_error("--after: unknown process '%.64s'", eq + 1);
 			rc = 2;
 		} else {
 			size_t *v = realloc(a->after[idx], (a->n_after[idx] + 1) * sizeof(*v));
 
-			if (!v) {
-				fprintf(stderr, "procinit: out of memory\n");
-				exit(1);
-			}
+			if (!v)
+				log_die(1, "out of memory");
 			v[a->n_after[idx]++] = (size_t)dep;
 			a->after[idx] = v;
 			a->ordered = true;
 		}
-		free(name);
 	}
 	if (rc || !a->ordered)
 		return rc;
 	cycle = calloc(a->pf.n + 1, sizeof(*cycle));
 	if (!cycle || ready_find_cycle(a->pf.n, (const size_t *const *)a->after, a->n_after, cycle,
 				       &len) < 0) {
-		fprintf(stderr, "procinit: out of memory\n");
+		log_error("out of memory");
 		exit(1);
 	}
 	if (len) {
@@ -546,7 +541,7 @@ static int after_options(const struct settings *s, struct app *a)
 			snprintf(msg + at, sizeof(msg) - at, "%s%s", i ? " -> " : "",
 				 a->pf.v[cycle[i]].name);
 		}
-		fprintf(stderr, "procinit: --after: cycle %s\n", msg);
+		log_error("--after: cycle %s", msg);
 		rc = 2;
 	}
 	free(cycle);
@@ -556,13 +551,9 @@ static int after_options(const struct settings *s, struct app *a)
 /* --ready and --after, per type. */
 static int order_options(const struct settings *s, struct app *a)
 {
-	a->ready = calloc(a->pf.n ? a->pf.n : 1, sizeof(*a->ready));
-	a->after = calloc(a->pf.n ? a->pf.n : 1, sizeof(*a->after));
-	a->n_after = calloc(a->pf.n ? a->pf.n : 1, sizeof(*a->n_after));
-	if (!a->ready || !a->after || !a->n_after) {
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
+	a->ready = xcalloc(a->pf.n, sizeof(*a->ready));
+	a->after = xcalloc(a->pf.n, sizeof(*a->after));
+	a->n_after = xcalloc(a->pf.n, sizeof(*a->n_after));
 	return ready_options(s, a) | after_options(s, a);
 }
 
@@ -636,15 +627,12 @@ static int add_instance(struct app *a, size_t type, unsigned num, char **base, s
 	};
 
 	if (formation_port(a->base_port, type, num, &spec.port)) {
-		fprintf(stderr, "procinit: port for %s.%u out of range (base port %ld)\n", t->name,
-			num, a->base_port);
+		log_error("port for %s.%u out of range (base port %ld)", t->name, num, a->base_port);
 		return 2;
 	}
 	a->n_inst++; /* counted first, so that app_free frees a half-built one */
-	if (instance_build(in, &spec)) {
-		fprintf(stderr, "procinit: out of memory\n");
-		return 2;
-	}
+	if (instance_build(in, &spec))
+		log_die(1, "out of memory");
 	in->can_die = a->can_die[type];
 	in->restart = a->restart[type];
 	in->stop_signal = a->stop_sig[type];
