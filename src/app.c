@@ -613,33 +613,19 @@ char **app_run_env(struct app *a)
 	return base_env(a, 0, &n);
 }
 
-static int add_instance(struct app *a, size_t type, unsigned num, char **base, size_t nbase)
+static int add_instance(struct app *a, size_t type, unsigned num)
 {
 	struct instance *in = &a->inst[a->n_inst];
-	const struct proctype *t = &a->pf.v[type];
-	struct instance_spec spec = {
-		.type_name = t->name,
-		.type = type,
-		.number = num,
-		.command = t->command,
-		.base = base,
-		.nbase = nbase,
-	};
+	int err = app_build_instance(a, type, num, in);
 
-	if (formation_port(a->base_port, type, num, &spec.port)) {
-		log_error("port for %s.%u out of range (base port %ld)", t->name, num, a->base_port);
+	if (err == ERANGE) {
+		log_error("port for %s.%u out of range (base port %ld)", a->pf.v[type].name, num,
+			  a->base_port);
 		return 2;
 	}
-	a->n_inst++; /* counted first, so that app_free frees a half-built one */
-	if (instance_build(in, &spec))
+	if (err)
 		log_die(1, "out of memory");
-	in->can_die = a->can_die[type];
-	in->restart = a->restart[type];
-	in->stop_signal = a->stop_sig[type];
-	in->type_name = t->name;
-	in->ready = a->ready[type];
-	in->after = a->after[type];
-	in->n_after = a->n_after[type];
+	a->n_inst++;
 	if (strlen(in->name) > a->name_width)
 		a->name_width = strlen(in->name);
 	return 0;
@@ -698,7 +684,6 @@ static int count_instances(const struct settings *s, const struct app *a, size_t
 int app_plan(const struct settings *s, struct app *a)
 {
 	size_t total, nbase;
-	char **base;
 	int rc = 0;
 
 	for (size_t i = 0; i < s->n_names; i++) {
@@ -713,13 +698,13 @@ int app_plan(const struct settings *s, struct app *a)
 	if (rc || count_instances(s, a, &total))
 		return 2;
 	a->inst = xcalloc(total, sizeof(*a->inst));
-	base = base_env(a, 2, &nbase);
-	a->name_width = 6; /* strlen("system") */
+	base_env(a, 2, &nbase); /* into a->base: what every instance shares */
+	a->name_width = 6;      /* strlen("system") */
 	for (size_t i = 0; i < a->pf.n; i++) {
 		unsigned count = instances_of(s, a, i);
 
 		for (unsigned n = 1; n <= count; n++)
-			if (add_instance(a, i, n, base, nbase))
+			if (add_instance(a, i, n))
 				return 2;
 	}
 	return 0;
@@ -732,7 +717,11 @@ long app_find_type(void *ctx, const char *name)
 	return procfile_find(&a->pf, name);
 }
 
-/* add_instance's work without its messages or its array: the supervisor owns IN. */
+/*
+ * Instance NUMBER of TYPE into IN, with the per-type options: for app_plan
+ * and, at run time, for scale (the supervisor owns IN then). 0, ERANGE for
+ * its port, or ENOMEM (then IN holds nothing).
+ */
 int app_build_instance(void *ctx, size_t type, unsigned number, struct instance *in)
 {
 	const struct app *a = ctx;
@@ -757,6 +746,10 @@ int app_build_instance(void *ctx, size_t type, unsigned number, struct instance 
 	in->can_die = a->can_die[type];
 	in->restart = a->restart[type];
 	in->stop_signal = a->stop_sig[type];
+	in->type_name = t->name;
+	in->ready = a->ready[type];
+	in->after = a->after[type];
+	in->n_after = a->n_after[type];
 	return 0;
 }
 

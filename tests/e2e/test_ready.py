@@ -345,3 +345,20 @@ def test_status_counts_readiness(procinit, tmp_path, run_cli):
     assert [ln.split()[2] for ln in r.stdout.splitlines()[1:]] == ["yes", "yes"], r.stdout
     p.signal(signal.SIGTERM)
     assert p.wait() == 0, p.dump()
+
+
+def test_scaled_instances_get_their_readiness_check(procinit, tmp_path, run_cli):
+    """An instance that scale adds has its type's --ready check, and status counts it."""
+    write_procfile(tmp_path, """
+        web: echo "$PS up"; exec sleep 1000
+    """)
+    p = procinit("--ready", "web=log:up")
+    p.wait_line(r"system +\| web\.1 +ready \(log after \d+\.\d\d s\)")
+    assert run_cli("scale", "web=2").returncode == 0
+    p.wait_line(r"system +\| web\.2 +ready \(log after \d+\.\d\d s\)")
+    r = run_cli("status")
+    assert r.returncode == 0, r
+    assert [ln.split()[:3] for ln in r.stdout.splitlines()[1:]] == [
+        ["web.1", "running", "yes"], ["web.2", "running", "yes"]], r.stdout
+    p.signal(signal.SIGTERM)
+    assert p.wait() == 0, p.dump()
