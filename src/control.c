@@ -67,7 +67,8 @@ struct client {
 	char *out;                /* C_WRITE: the reply, malloc'd */
 	size_t out_len, out_off;
 	size_t in_len;
-	char in[CTL_LINE_MAX];
+	char *in; /* CTL_LINE_MAX bytes of in_bufs: apart, so that a scan of the
+		   * clients touches one page, not one per client */
 };
 
 static struct {
@@ -85,8 +86,9 @@ static struct {
 	bool closing, closed; /* under the lock */
 } cs = { .listen_fd = -1, .wake_fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* The control thread's. Apart from cs: zeroed, it costs the file nothing (bss). */
+/* The control thread's. Apart from cs: zeroed, they cost the file nothing (bss). */
 static struct client clients[CONTROL_CLIENTS_MAX];
+static char in_bufs[CONTROL_CLIENTS_MAX][CTL_LINE_MAX];
 
 /* ---------------------------------------------------------------- placing the socket */
 
@@ -478,7 +480,7 @@ static void take_request(struct client *c, size_t len, struct timespec now)
 
 static void client_read(struct client *c, struct timespec now)
 {
-	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
+	ssize_t n = recv(c->fd, c->in + c->in_len, CTL_LINE_MAX - c->in_len, MSG_DONTWAIT);
 	char *nl;
 
 	if (n < 0) {
@@ -498,7 +500,7 @@ static void client_read(struct client *c, struct timespec now)
 	c->in_len += (size_t)n;
 	if (nl)
 		take_request(c, (size_t)(nl - c->in), now);
-	else if (c->in_len == sizeof(c->in))
+	else if (c->in_len == CTL_LINE_MAX)
 		reply_error(c, CTL_EXIT_USAGE, "request longer than 4095 bytes", now);
 }
 
@@ -669,6 +671,8 @@ void control_start(void)
 		announce(NULL, "%s", cs.note);
 	if (cs.listen_fd < 0)
 		return;
+	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		clients[i].in = in_bufs[i];
 	err = pthread_condattr_init(&attr);
 	if (!err) {
 		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
