@@ -477,7 +477,7 @@ static const struct cli_verb verbs[] = {
 	{ .word = "exec", .cmd = CMD_EXEC, .synopsis = "COMMAND [ARG...]",
 	  .help = "the same, written for a kernel command line" },
 	{ .word = "status", .cmd = CMD_STATUS, .synopsis = "[--json]",
-	  .help = "every process's state (exit 0: all running)" },
+	  .help = "every process's state (exit 0: all running and ready)" },
 	{ .word = "restart", .cmd = CMD_RESTART, .synopsis = "NAME|NAME.N...",
 	  .help = "restart these; the others keep running",
 	  WORDS(1, WORDS_ANY, "a process name"), .check_word = check_process_word },
