@@ -19,7 +19,6 @@
 #include "clock.h"
 #include "lifecycle.h"
 #include "log.h"
-#include "orphans.h"
 #include "reaper.h"
 #include "sigthread.h"
 #include "sweep.h"
@@ -119,19 +118,19 @@ static void sweep_begin(void)
 	rt.phase = RT_SWEEP;
 	rt.state = LC_LINGERING;
 	rt.goal = LC_GOAL_NONE;
-	if (rt.nochild || orphans_none() || sweep_blind(&rt.sweep)) {
+	if (rt.nochild || sweep_blind(&rt.sweep)) {
 		/* Blind (no /proc): waiting would only keep procinit, not them. */
 		rt.phase = RT_DONE;
 		return;
 	}
 	/*
-	 * Something is left. When none of it is an orphan (only exits the
+	 * Something may be left. When none of it is an orphan (only exits the
 	 * reaper has taken but we have not heard of yet), the stop signal
 	 * reaches nobody and the reaper's "no child", which comes after every
 	 * exit it reaped, ends the sweep; the timer is then only a backstop.
 	 */
 	sweep_feed(LC_STOP);
-	if (rt.sweep.n_skip && sweep_empty(&rt.sweep))
+	if (rt.phase == RT_SWEEP && rt.sweep.n_skip && sweep_empty(&rt.sweep))
 		sweep_feed(LC_GROUP_EMPTY); /* only given-up processes are left */
 }
 

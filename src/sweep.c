@@ -150,6 +150,9 @@ size_t sweep_signal(struct sweep *s, int sig, bool newcomers_only)
 	struct signal_pass p = { s, sig, newcomers_only, 0 };
 	struct orphan_filter f = filter(s);
 
+	/* No child at all (a cheap peek): no orphan either, and no /proc scan. */
+	if (orphans_none())
+		return 0;
 	if (s->pid1)
 		return signal_namespace(s, sig, newcomers_only);
 	if (orphans_scan(&f, signal_one, &p) < 0)
@@ -160,7 +163,11 @@ size_t sweep_signal(struct sweep *s, int sig, bool newcomers_only)
 bool sweep_empty(struct sweep *s)
 {
 	struct orphan_filter f = filter(s);
-	long n = orphans_scan(&f, NULL, NULL);
+	long n;
+
+	if (orphans_none())
+		return true;
+	n = orphans_scan(&f, NULL, NULL);
 
 	if (n < 0 && !s->pid1) {
 		warn_no_proc(s);
