@@ -85,8 +85,8 @@ def test_migration_runs_to_completion_before_web_starts(procinit, tmp_path):
     p = procinit("--ready", "migrate=exit", "--after", "web=migrate")
     p.wait_line(r"web\.1 +\| web up")
     lines = p.lines()
-    assert index(lines, r"system +\| web\.1 +waiting for migrate") < index(lines, r"migrate\.1 \| migrated")
     done = index(lines, r"system +\| migrate\.1 exited with code 0")
+    assert index(lines, r"system +\| web\.1 +waiting for migrate") < done
     ready = index(lines, r"system +\| migrate\.1 ready \(exit after \d+\.\d\d s\)")
     started = index(lines, r"system +\| web\.1 +start at pid: \d+")
     assert done < ready < started, p.dump()
@@ -155,10 +155,14 @@ def test_http_check_waits_for_2xx(procinit, tmp_path):
     port = free_port()
     p = procinit("--ready", "web=http:/health", "--after", "after=web", "-p", str(port))
     p.wait_line(r"after\.1 +\| after web")
+    # The server's own line races procinit's system lines (two pipes, two threads): wait for
+    # it. Two 503s before the probe stopped prove that it waited for the 2xx: one that took
+    # a 503 as ready would have stopped after the first.
+    p.wait_line(r"web\.1 +\| GET /health -> 200")
     lines = p.lines()
     assert lines.count("web.1   | GET /health -> 503") == 2, p.dump()
+    assert lines.count("web.1   | GET /health -> 200") == 1, p.dump()
     ready = index(lines, rf"system +\| web\.1 +ready \(http:{port}/health after \d+\.\d\d s\)")
-    assert index(lines, r"web\.1 +\| GET /health -> 200") < ready + 2
     assert ready < index(lines, r"system +\| after\.1 +start at pid: \d+")
     p.signal(signal.SIGTERM)
     assert p.wait() == 0, p.dump()
@@ -181,14 +185,16 @@ def test_log_check(procinit, tmp_path):
 
 def test_exec_check(procinit, tmp_path):
     write_procfile(tmp_path, """
-        web: sleep 0.4; touch up; echo made it; exec sleep 1000
+        web: sleep 0.4; touch up; exec sleep 1000
         app: echo app up; exec sleep 1000
     """)
     p = procinit("--ready", 'web=exec:test -e up && test "$PS" = web.1', "--after", "app=web")
     p.wait_line(r"app\.1 +\| app up")
     lines = p.lines()
-    assert index(lines, r"web\.1 +\| made it") < index(lines, r"system +\| web\.1 +ready \(exec after \d+\.\d\d s\)") \
-        < index(lines, r"system +\| app\.1 +start at pid: \d+"), p.dump()
+    i = index(lines, r"system +\| web\.1 +ready \(exec after \d+\.\d\d s\)")
+    # not before the file existed: the check is what waited
+    assert float(re.search(r"after (\d+\.\d\d) s", lines[i]).group(1)) >= 0.4, p.dump()
+    assert i < index(lines, r"system +\| app\.1 +start at pid: \d+"), p.dump()
     p.signal(signal.SIGTERM)
     assert p.wait() == 0, p.dump()
 
