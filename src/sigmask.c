@@ -6,9 +6,11 @@
  */
 #include "sigmask.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The kernel's struct sigaction on x86_64 and aarch64 (not libc's). */
@@ -47,12 +49,57 @@ static uint64_t libc_bits(void)
 	return b;
 }
 
+/* Takes the libc signals pending since before exec (at most MAX_EARLY of
+ * each, a bound on the loop), counting them. */
+#define MAX_EARLY 8
+
+static void take_pending(unsigned char count[])
+{
+	const uint64_t libc = libc_bits();
+	const struct timespec zero = { 0, 0 };
+
+	for (int n = 0; n < (LIBC_LAST - LIBC_FIRST + 1) * MAX_EARLY; n++) {
+		long sig = syscall(SYS_rt_sigtimedwait, &libc, NULL, &zero, sizeof(libc));
+
+		if (sig < LIBC_FIRST || sig > LIBC_LAST)
+			return; /* EAGAIN: none left */
+		if (count[sig - LIBC_FIRST] < MAX_EARLY)
+			count[sig - LIBC_FIRST]++;
+	}
+}
+
+static void *first_thread(void *arg)
+{
+	return arg;
+}
+
+/*
+ * musl's first pthread_create unblocks its internal signals (32-34) in the
+ * caller and in the new thread, and until that thread's first instruction
+ * runs (late, under load: after a child was spawned) an ignored signal the
+ * kernel hands it is lost. Have that first creation happen here, on a
+ * thread that is joined at once, before any child exists: afterwards every
+ * thread starts with the caller's mask.
+ */
+static void first_thread_now(void)
+{
+	uint64_t libc = libc_bits();
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, first_thread, NULL) == 0)
+		pthread_join(t, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &libc, NULL, sizeof(libc));
+}
+
 void sigmask_setup(void)
 {
 	uint64_t all = ~sigmask_faults();
 	struct ksigaction ign = { .handler = SIG_IGN };
+	unsigned char early[LIBC_LAST - LIBC_FIRST + 1] = { 0 };
 
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &original_mask, sizeof(all));
+	/* SIG_IGN discards what is pending, blocked or not: take it out first. */
+	take_pending(early);
 	for (int sig = LIBC_FIRST; sig <= LIBC_LAST; sig++) {
 		struct ksigaction *old = &original_libc[sig - LIBC_FIRST];
 
@@ -62,18 +109,17 @@ void sigmask_setup(void)
 		if (old->handler == SIG_DFL)
 			syscall(SYS_rt_sigaction, sig, &ign, NULL, sizeof(uint64_t));
 	}
+	first_thread_now();
+	/* Queued again, now blocked everywhere, for the signal thread; only one
+	 * that arrived during these microseconds is lost. */
+	for (int sig = LIBC_FIRST; sig <= LIBC_LAST; sig++)
+		for (int n = 0; n < early[sig - LIBC_FIRST]; n++)
+			kill(getpid(), sig);
 }
 
 uint64_t sigmask_original(void)
 {
 	return original_mask;
-}
-
-void sigmask_block_libc(void)
-{
-	uint64_t libc = libc_bits();
-
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &libc, NULL, sizeof(libc));
 }
 
 void sigmask_restore_in_child(void)

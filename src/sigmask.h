@@ -27,19 +27,16 @@ uint64_t sigmask_faults(void);
  * The first thing main does: blocks every signal but the faults in the
  * calling thread, so that every thread created later starts with them
  * blocked, and remembers the mask procinit was started with. libc's
- * internal signals (32 up to SIGRTMIN) are also set to SIG_IGN: musl's
- * first pthread_create unblocks them for a moment in every new thread, and
- * an ignored signal that arrives then is lost instead of killing procinit.
- * Blocked signals are never ignored by the kernel, so they still queue for
- * the signal thread. The child restores the original dispositions.
+ * internal signals (32 up to SIGRTMIN) are also set to SIG_IGN, and musl's
+ * first pthread_create, which unblocks them for a moment, happens here,
+ * before any child exists, with those already pending kept. Blocked
+ * signals are never ignored by the kernel, so they queue for the signal
+ * thread. The child restores the original dispositions.
  */
 void sigmask_setup(void);
 
 /* The mask procinit was started with (what children exec with). */
 uint64_t sigmask_original(void);
-
-/* Blocks libc's internal signals again in the calling thread. */
-void sigmask_block_libc(void);
 
 /*
  * For a child between fork and exec (async-signal-safe): puts back the

@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * thread: a trampoline that re-blocks libc's internal signals (musl's first
- * pthread_create unblocks them in its caller, which hands that mask on),
- * then runs the thread's function. The start record is malloc'd by the
- * creator and freed by the new thread.
+ * thread: a trampoline that runs the thread's function. The start record
+ * is malloc'd by the creator and freed by the new thread. A new thread
+ * inherits its creator's mask, all blocked: sigmask_setup made musl's first
+ * pthread_create, the one that unblocks libc's signals, already.
  */
 #include "thread.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-
-#include "sigmask.h"
 
 struct start {
 	void (*fn)(void *);
@@ -22,7 +20,6 @@ static void *trampoline(void *p)
 {
 	struct start s = *(struct start *)p;
 
-	sigmask_block_libc();
 	free(p);
 	s.fn(s.arg);
 	return NULL;
@@ -50,7 +47,5 @@ int thread_start(void (*fn)(void *), void *arg)
 	pthread_attr_destroy(&attr);
 	if (err)
 		free(s);
-	/* The creator got them unblocked too, on musl's first thread. */
-	sigmask_block_libc();
 	return err;
 }

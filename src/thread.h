@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * thread: starts procinit's helper threads (reaper, signals, announcer,
- * pumps): detached, with a small stack, and with libc's internal signals
- * blocked before the thread's own code runs. Any thread; no locks.
+ * pumps): detached, with a small stack and the creator's signal mask.
+ * Any thread; no locks.
  */
 #ifndef PROCINIT_THREAD_H
 #define PROCINIT_THREAD_H
