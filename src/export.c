@@ -74,44 +74,11 @@ static int check_options(const struct settings *s, const char *format)
 	return 0;
 }
 
-/* NAME=CHECK items of --ready onto the types; "all" sets every type. 0 or 2. */
-static int apply_ready(const struct settings *s, const struct app *a, struct export_proc *procs)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < s->n_ready; i++) {
-		const char *item = s->ready[i], *eq = strchr(item, '=');
-		struct ready_check r;
-		char name[PROCFILE_NAME_MAX + 1];
-		long idx;
-
-		if (!eq || (size_t)(eq - item) > PROCFILE_NAME_MAX) {
-			log_error("--ready: expected NAME=CHECK, got '%.64s'", item);
-			rc = 2;
-			continue;
-		}
-		memcpy(name, item, (size_t)(eq - item));
-		name[eq - item] = '\0';
-		idx = procfile_find(&a->pf, name);
-		if (idx < 0 && strcmp(name, "all")) {
-			log_error("--ready: unknown process '%s'", name);
-			rc = 2;
-		} else if (ready_parse(eq + 1, &r)) {
-			log_error("--ready: invalid check '%.64s' (tcp[:PORT], http:[PORT]/PATH, "
-				  "log:TEXT, exec:COMMAND, notify, exit)",
-				  eq + 1);
-			rc = 2;
-		} else {
-			for (size_t k = 0; k < a->pf.n; k++)
-				if (idx < 0 || (size_t)idx == k)
-					procs[k].ready = r;
-		}
-	}
-	return rc;
-}
-
-/* The types in Procfile order, with counts and ports checked. 0 or 2. */
-static int build_procs(const struct settings *s, const struct app *a, struct export_proc *procs)
+/*
+ * The types in Procfile order, with what app_plan made of the options (the
+ * same --ready as start's: a named type over all). 0 or 2.
+ */
+static int build_procs(const struct app *a, struct export_proc *procs)
 {
 	int rc = 0;
 
@@ -125,17 +92,16 @@ static int build_procs(const struct settings *s, const struct app *a, struct exp
 		p->count = formation_count(&a->fm, p->name);
 		p->restart = a->restart[i];
 		p->stop_signal = a->stop_sig[i];
-		/* Containers use instance 1's port even for a type scaled to 0. */
-		for (unsigned n = 1; n <= (p->count ? p->count : 1); n++) {
-			if (formation_port(a->base_port, i, n, &port)) {
-				log_error("port for %s.%u out of range (base port %ld)", p->name, n,
-					  a->base_port);
-				rc = 2;
-				break;
-			}
+		p->ready = a->ready[i];
+		/* app_plan checked the instances' ports; containers use instance 1's
+		 * even for a type scaled to 0. */
+		if (!p->count && formation_port(a->base_port, i, 1, &port)) {
+			log_error("port for %s.1 out of range (base port %ld)", p->name,
+				  a->base_port);
+			rc = 2;
 		}
 	}
-	return rc | apply_ready(s, a, procs);
+	return rc;
 }
 
 /* The env-file variables; PORT and PS are set per instance. */
@@ -244,7 +210,7 @@ int export_main(const struct settings *s)
 	}
 	if (!rc) {
 		procs = xcalloc(a.pf.n, sizeof(*procs));
-		rc = build_procs(s, &a, procs);
+		rc = build_procs(&a, procs);
 	}
 	if (!rc)
 		rc = app_name(s, root, &m.app);

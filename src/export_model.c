@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * export_model: what the export generators share: the format table, the
- * --ready parser, ports, durations, DNS names and the output list. Pure: no
+ * export_model: what the export generators share: the format table, ports,
+ * durations, DNS names and the output list. Pure: no
  * I/O, no globals but constant tables; any thread; no locks.
  */
 #include "export_model.h"

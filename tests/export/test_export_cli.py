@@ -173,3 +173,16 @@ def test_env_from_the_environment_is_not_exported(app, tmp_path):
     r = run_procinit("-d", app, "export", "systemd", tmp_path / "o", env=env)
     assert r.returncode == 0
     assert b"SECRET_FROM_MY_SHELL" not in (tmp_path / "o" / "shop-web-1.service").read_bytes()
+
+
+@pytest.mark.parametrize("order", [("web=notify", "all=exit"), ("all=exit", "web=notify")])
+def test_ready_named_type_wins_over_all_as_in_start(app, tmp_path, order):
+    """export reads --ready as start does: a named type over `all`, in either order."""
+    out = tmp_path / "units"
+    args = [a for item in order for a in ("--ready", item)]
+    r = run_procinit("-d", app, *args, "export", "systemd", out)
+    assert r.returncode == 0, r.stderr
+    files = files_of(out)
+    assert "Type=notify" in files["shop-web-1.service"][0].decode()
+    assert "Type=notify" not in files["shop-worker-1.service"][0].decode()
+    assert r.stderr.decode().count("has no systemd counterpart") == 1, r.stderr  # worker's exit only
