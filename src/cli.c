@@ -76,8 +76,7 @@ struct cli_verb {
 	const char *word;
 	const char *synopsis; /* after the word, in --help */
 	const char *help;
-	const char *needs; /* the message when fewer: "WORD needs NEEDS" */
-	value_fn *check_word;
+	const char *needs;                  /* the message when fewer: "WORD needs NEEDS" */
 	unsigned char cmd;                  /* enum cli_command */
 	unsigned char min_words, max_words; /* words after the verb (not options) */
 };
@@ -266,34 +265,6 @@ static int parse_restart_limit(struct parse *p, const struct cli_option *o, cons
 	return 0;
 }
 
-/* scale NAME=N: N 0..CLI_SCALE_MAX; the messages are -m's. */
-static int check_scale_item(struct parse *p, const struct cli_option *o, const char *flag,
-			    const char *val)
-{
-	const char *eq = strchr(val, '=');
-	int nlen = eq ? (int)(eq - val > 32 ? 32 : eq - val) : 0;
-	long n;
-	int e;
-
-	if (!eq || eq == val)
-		return fail(p, "%s: expected NAME=N, got '%.32s'", flag, val);
-	if (!eq[1])
-		return fail(p, "%s: missing count for '%.*s'", flag, nlen, val);
-	e = parse_long(eq + 1, 0, CLI_SCALE_MAX, &n);
-	if (e == ERANGE)
-		return fail(p, "%s: count %.32s for '%.*s' out of range 0..%d", flag, eq + 1, nlen,
-			    val, CLI_SCALE_MAX);
-	if (e)
-		return fail(p, "%s: invalid count '%.32s' for '%.*s'", flag, eq + 1, nlen, val);
-	return 0;
-}
-
-static int check_process_word(struct parse *p, const struct cli_option *o, const char *flag,
-			      const char *val)
-{
-	return *val ? 0 : fail(p, "%s: empty process name", flag);
-}
-
 /* ---------------------------------------------------------------- the tables */
 
 static const char *const on_exit_choices[] = { "poweroff", "reboot", "halt", NULL };
@@ -480,13 +451,13 @@ static const struct cli_verb verbs[] = {
 	  .help = "every process's state (exit 0: all running and ready)" },
 	{ .word = "restart", .cmd = CMD_RESTART, .synopsis = "NAME|NAME.N...",
 	  .help = "restart these; the others keep running",
-	  WORDS(1, WORDS_ANY, "a process name"), .check_word = check_process_word },
+	  WORDS(1, WORDS_ANY, "a process name") },
 	{ .word = "stop", .cmd = CMD_STOP, .synopsis = "NAME|NAME.N...",
 	  .help = "stop these and leave them stopped",
-	  WORDS(1, WORDS_ANY, "a process name"), .check_word = check_process_word },
+	  WORDS(1, WORDS_ANY, "a process name") },
 	{ .word = "scale", .cmd = CMD_SCALE, .synopsis = "NAME=N...",
 	  .help = "run N instances of type NAME (0..10000)",
-	  WORDS(1, WORDS_ANY, "NAME=N"), .check_word = check_scale_item },
+	  WORDS(1, WORDS_ANY, "NAME=N") },
 	{ .word = "quit", .cmd = CMD_QUIT, .synopsis = "",
 	  .help = "stop everything, as SIGTERM does" },
 	{ .word = "poweroff", .cmd = CMD_POWEROFF, .synopsis = "",
@@ -814,7 +785,11 @@ static int apply_env(struct parse *p, cli_env_fn *env, void *ctx)
 	return 0;
 }
 
-/* The words after a verb: their number, then each one's shape. */
+/*
+ * The words after a verb: their number only. What a control verb's words
+ * must look like is ctlproto's to say (ctlproto_build), the one rule the
+ * client and the server share.
+ */
 static int finish_words(struct parse *p, const struct cli_verb *v)
 {
 	struct settings *s = p->s;
@@ -823,9 +798,6 @@ static int finish_words(struct parse *p, const struct cli_verb *v)
 		return fail(p, "%s needs %s", v->word, v->needs);
 	if (v->max_words != WORDS_ANY && s->n_names > v->max_words)
 		return fail(p, "unexpected argument '%.64s'", s->names[v->max_words]);
-	for (size_t k = 0; k < s->n_names && v->check_word; k++)
-		if (v->check_word(p, NULL, v->word, s->names[k]))
-			return 2;
 	if (s->cmd == CMD_EXPORT) {
 		s->export_format = s->names[0];
 		s->export_dir = s->names[1];

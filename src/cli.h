@@ -22,7 +22,6 @@
 #define CLI_RESTART_MAX 10
 #define CLI_RESTART_WINDOW 60.0
 #define CLI_READY_TIMEOUT 60.0
-#define CLI_SCALE_MAX 10000     /* scale NAME=N, as -m's counts */
 #define CLI_SOCKET_PATH_MAX 107 /* sun_path is 108 bytes with its NUL */
 
 enum cli_command {
@@ -59,7 +58,8 @@ struct settings {
 	bool timestamp;
 	/*
 	 * start: the processes named; restart, stop: NAME or NAME.N; scale:
-	 * NAME=N (checked). As given, pointing into argv; cli_free frees the array.
+	 * NAME=N (ctlproto_build checks them). As given, pointing into argv;
+	 * cli_free frees the array.
 	 */
 	char **names;
 	size_t n_names;

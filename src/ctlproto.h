@@ -12,12 +12,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "formation.h"
 #include "quote.h"
 
-#define CTL_LINE_MAX 4096 /* a request with its line feed */
-#define CTL_ARGS_MAX 64   /* names or NAME=N items in one request */
-#define CTL_WORD_MAX 72   /* a word and its NUL: a 63-byte type name + ".10000" */
-#define CTL_COUNT_MAX 10000
+#define CTL_LINE_MAX 4096           /* a request with its line feed */
+#define CTL_ARGS_MAX 64             /* names or NAME=N items in one request */
+#define CTL_WORD_MAX 72             /* a word and its NUL: a 63-byte type name + ".10000" */
+#define CTL_COUNT_MAX FORMATION_MAX /* scale NAME=N, as -m's counts */
 #define CTL_ERR_MAX 160
 
 /* The exit statuses a reply carries, beyond a plain 0. */
@@ -44,7 +45,8 @@ int ctlproto_parse(const char *line, size_t len, struct ctl_request *req, char *
 
 /*
  * The client's side: checks the words a user typed (one word each, the
- * same rules as the parser) into REQ. Returns 0 or EINVAL with ERR.
+ * same rules as the parser) into REQ. The only check of them: cli.c counts
+ * the words and leaves their shape to this. Returns 0 or EINVAL with ERR.
  */
 int ctlproto_build(enum ctl_verb verb, bool json, char *const *words, size_t n,
 		   struct ctl_request *req, char *err, size_t errlen);

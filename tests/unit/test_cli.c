@@ -310,30 +310,17 @@ static void test_control_verbs(void)
 	CHECK_STREQ(err, "restart needs a process name");
 	CHECK(PARSE("procinit", "-f", "P", "stop") == 2);
 	CHECK_STREQ(err, "stop needs a process name");
-	CHECK(PARSE("procinit", "stop", "web", "") == 2);
-	CHECK_STREQ(err, "stop: empty process name");
+	/* The words' shape is ctlproto_build's to check (test_ctlproto): the CLI counts them. */
+	CHECK(PARSE("procinit", "stop", "web", "") == 0 && s.n_names == 2);
+	CHECK_STREQ(s.names[1], "");
 
 	CHECK(PARSE("procinit", "scale", "web=2", "worker=0", "clock=10000") == 0);
 	CHECK(s.cmd == CMD_SCALE && s.n_names == 3);
 	CHECK_STREQ(s.names[2], "clock=10000");
 	CHECK(PARSE("procinit", "scale") == 2);
 	CHECK_STREQ(err, "scale needs NAME=N");
-	CHECK(PARSE("procinit", "scale", "web") == 2);
-	CHECK_STREQ(err, "scale: expected NAME=N, got 'web'");
-	CHECK(PARSE("procinit", "scale", "=2") == 2);
-	CHECK_STREQ(err, "scale: expected NAME=N, got '=2'");
-	CHECK(PARSE("procinit", "scale", "web=") == 2);
-	CHECK_STREQ(err, "scale: missing count for 'web'");
-	CHECK(PARSE("procinit", "scale", "web=10001") == 2);
-	CHECK_STREQ(err, "scale: count 10001 for 'web' out of range 0..10000");
-	CHECK(PARSE("procinit", "scale", "web=99999999999999999999") == 2);
-	CHECK_STREQ(err, "scale: count 99999999999999999999 for 'web' out of range 0..10000");
-	CHECK(PARSE("procinit", "scale", "web=-1") == 2);
-	CHECK_STREQ(err, "scale: invalid count '-1' for 'web'");
-	CHECK(PARSE("procinit", "scale", "web=1x") == 2);
-	CHECK_STREQ(err, "scale: invalid count '1x' for 'web'");
-	CHECK(PARSE("procinit", "scale", "web=+1") == 2);
-	CHECK_STREQ(err, "scale: invalid count '+1' for 'web'");
+	CHECK(PARSE("procinit", "scale", "web", "=2", "web=x") == 0 && s.n_names == 3);
+	CHECK_STREQ(s.names[2], "web=x");
 
 	/* Options that mean nothing to a verb are refused, naming both. */
 	CHECK(PARSE("procinit", "-m", "web=2", "status") == 2);

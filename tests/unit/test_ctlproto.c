@@ -215,6 +215,26 @@ static void test_build(void)
 	CHECK(build_fails(CTL_STOP, empty, 1, "stop: no process ''"));
 	CHECK(build_fails(CTL_SCALE, space, 1, "scale: expected NAME=N, got 'web.1 worker'"));
 	CHECK(build_fails(CTL_SCALE, dup, 2, "scale: 'web' given twice"));
+	/* What `procinit scale` says: the CLI leaves every word to ctlproto_build. */
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "web" }, 1, "scale: expected NAME=N, got 'web'"));
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "=2" }, 1, "scale: expected NAME=N, got '=2'"));
+	CHECK(build_fails(CTL_SCALE, empty, 1, "scale: expected NAME=N, got ''"));
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "web=" }, 1, "scale: missing count for 'web'"));
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "web=10001" }, 1,
+			  "scale: count 10001 for 'web' out of range 0..10000"));
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "web=99999999999999999999" }, 1,
+			  "scale: count 99999999999999999999 for 'web' out of range 0..10000"));
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "web=-1" }, 1,
+			  "scale: invalid count '-1' for 'web'"));
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "web=1x" }, 1,
+			  "scale: invalid count '1x' for 'web'"));
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "web=+1" }, 1,
+			  "scale: invalid count '+1' for 'web'"));
+	CHECK(build_fails(CTL_SCALE, (char *[]){ "web=x" }, 1,
+			  "scale: invalid count 'x' for 'web'"));
+	CHECK(build_fails(CTL_SCALE, NULL, 0, "scale needs NAME=N"));
+	CHECK(build_fails(CTL_STOP, NULL, 0, "stop needs a process name"));
+	CHECK(builds(CTL_SCALE, false, (char *[]){ "clock=10000" }, 1, "scale clock=10000\n"));
 	CHECK(build_fails(CTL_RESTART, NULL, 0, "restart needs a process name"));
 	CHECK(build_fails(CTL_QUIT, restart, 1, "quit: unexpected argument 'web.1'"));
 	for (int i = 0; i <= CTL_ARGS_MAX; i++)
