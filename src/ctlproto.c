@@ -4,7 +4,8 @@
  * sides (the client checks what the user typed before it connects, the
  * server checks what arrived), so a word the client would send is always
  * one the server reads back the same. Every message quotes input as
- * printable ASCII, cut at 64 bytes. Pure; any thread; no locks.
+ * lex_show does (printable ASCII, other bytes as \xNN, cut at CTL_SHOW_MAX
+ * bytes with "..."). Pure; any thread; no locks.
  */
 #include "ctlproto.h"
 
@@ -15,25 +16,18 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "lex.h"
+#include "procfile.h"
 #include "signames.h"
 
-#define SHOW_MAX 64
+/* Input in a message: lex_show of at most CTL_SHOW_MAX bytes. */
+#define SHOW_SIZE LEX_SHOW_SIZE(CTL_SHOW_MAX)
 
 static const char *const verb_names[] = { "status", "restart", "stop", "scale", "quit" };
 
 const char *ctlproto_verb_name(enum ctl_verb verb)
 {
 	return (unsigned)verb < sizeof(verb_names) / sizeof(verb_names[0]) ? verb_names[verb] : "?";
-}
-
-/* Input as it may appear in a message: printable ASCII, at most SHOW_MAX bytes. */
-static void show(char *out, const char *s, size_t len)
-{
-	size_t n = len < SHOW_MAX ? len : SHOW_MAX;
-
-	for (size_t i = 0; i < n; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
-	out[n] = '\0';
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -51,16 +45,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 bool ctlproto_type_name(const char *s, size_t len)
 {
-	if (len == 0 || len > 63)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
-			return false;
-	}
-	return true;
+	return len > 0 && len <= PROCFILE_NAME_MAX && lex_name_bad(s, len) == len;
 }
 
 /* Digits only, no leading zero unless it is "0"; *V <= MAX. */
@@ -116,17 +101,17 @@ static int scale_item(struct ctl_request *req, const char *w, size_t len, char *
 {
 	const char *eq = memchr(w, '=', len);
 	size_t nlen = eq ? (size_t)(eq - w) : 0;
-	char a[SHOW_MAX + 1], b[SHOW_MAX + 1];
+	char a[SHOW_SIZE], b[SHOW_SIZE];
 	int rc;
 
 	if (!eq || nlen == 0) {
-		show(a, w, len);
+		lex_show(a, w, len, CTL_SHOW_MAX);
 		return fail(err, errlen, "scale: expected NAME=N, got '%s'", a);
 	}
-	show(a, w, nlen);
+	lex_show(a, w, nlen, CTL_SHOW_MAX);
 	if (!ctlproto_type_name(w, nlen))
 		return fail(err, errlen, "scale: no process '%s'", a);
-	show(b, eq + 1, len - nlen - 1);
+	lex_show(b, eq + 1, len - nlen - 1, CTL_SHOW_MAX);
 	rc = count_of(eq + 1, len - nlen - 1, &req->count[req->n]);
 	if (rc && len - nlen - 1 == 0)
 		return fail(err, errlen, "scale: missing count for '%s'", a);
@@ -148,9 +133,9 @@ static int scale_item(struct ctl_request *req, const char *w, size_t len, char *
 static int take_word(struct ctl_request *req, const char *w, size_t len, char *err, size_t errlen)
 {
 	const char *verb = ctlproto_verb_name(req->verb);
-	char a[SHOW_MAX + 1];
+	char a[SHOW_SIZE];
 
-	show(a, w, len);
+	lex_show(a, w, len, CTL_SHOW_MAX);
 	switch (req->verb) {
 	case CTL_STATUS:
 		if (len == 4 && !memcmp(w, "json", 4) && !req->json) {
@@ -228,9 +213,9 @@ int ctlproto_parse(const char *line, size_t len, struct ctl_request *req, char *
 			continue;
 		}
 		if (!find_verb(line + start, wlen, &req->verb)) {
-			char a[SHOW_MAX + 1];
+			char a[SHOW_SIZE];
 
-			show(a, line + start, wlen);
+			lex_show(a, line + start, wlen, CTL_SHOW_MAX);
 			return fail(err, errlen, "unknown request '%s'", a);
 		}
 		have_verb = true;
@@ -253,9 +238,9 @@ int ctlproto_build(enum ctl_verb verb, bool json, char *const *words, size_t n,
 
 		/* A space would make two words of one; take_word refuses the rest. */
 		if (memchr(words[k], ' ', len) || len == 0) {
-			char a[SHOW_MAX + 1];
+			char a[SHOW_SIZE];
 
-			show(a, words[k], len);
+			lex_show(a, words[k], len, CTL_SHOW_MAX);
 			if (verb == CTL_SCALE)
 				return fail(err, errlen, "scale: expected NAME=N, got '%s'", a);
 			if (verb == CTL_RESTART || verb == CTL_STOP)

@@ -13,13 +13,16 @@
 #include <stddef.h>
 
 #include "formation.h"
+#include "lex.h"
 #include "quote.h"
 
 #define CTL_LINE_MAX 4096           /* a request with its line feed */
 #define CTL_ARGS_MAX 64             /* names or NAME=N items in one request */
 #define CTL_WORD_MAX 72             /* a word and its NUL: a 63-byte type name + ".10000" */
 #define CTL_COUNT_MAX FORMATION_MAX /* scale NAME=N, as -m's counts */
-#define CTL_ERR_MAX 160
+#define CTL_SHOW_MAX 64             /* bytes of input a message quotes: a 63-byte name whole */
+/* A message quotes at most two inputs, each up to LEX_SHOW_SIZE(CTL_SHOW_MAX) bytes. */
+#define CTL_ERR_MAX (2 * LEX_SHOW_SIZE(CTL_SHOW_MAX) + 64)
 
 /* The exit statuses a reply carries, beyond a plain 0. */
 #define CTL_EXIT_NOT_ALL 1  /* status: something that should run does not; or refused now */
@@ -39,7 +42,8 @@ struct ctl_request {
 /*
  * Parses one request line (LEN bytes, without its line feed; a carriage
  * return before it is allowed). Returns 0, or EINVAL with a one-line
- * message in ERR ("restart: no process 'wbe'"), printable ASCII only.
+ * message in ERR ("restart: no process 'wbe'"), printable ASCII only
+ * (CTL_ERR_MAX bytes hold every message).
  */
 int ctlproto_parse(const char *line, size_t len, struct ctl_request *req, char *err, size_t errlen);
 

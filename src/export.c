@@ -20,19 +20,15 @@
 #include "export_write.h"
 #include "cli.h"
 #include "formation.h"
+#include "lex.h"
 #include "log.h"
 
+/* An app name: the Procfile's name rule, at most MAX bytes. */
 static bool is_name(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > max)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
-			return false;
-	return true;
+	return n > 0 && n <= max && lex_name_bad(s, n) == n;
 }
 
 /* A login name (POSIX portable characters, not starting with '-') or a numeric uid. */

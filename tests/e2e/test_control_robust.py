@@ -86,7 +86,7 @@ def test_the_wire_format_by_hand(app):
                        (b"restart\n", b"2 error\nrestart needs a process name\n"),
                        (b"restart nope\n", b"2 error\nrestart: no process 'nope'\n"),
                        (b"scale web=x\n", b"2 error\nscale: invalid count 'x' for 'web'\n"),
-                       (b"\xff\xfe\n", b"2 error\nunknown request '??'\n"),
+                       (b"\xff\xfe\n", b"2 error\nunknown request '\\xff\\xfe'\n"),
                        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"2 error\nunknown request 'GET'\n")):
         assert exchange(sock, req) == reply, req
     # One request per connection: what follows its line feed is not read.

@@ -96,8 +96,8 @@ static void test_errors(void)
 	REJECT("restart web.", "restart: no process 'web.'");
 	REJECT("restart .1", "restart: no process '.1'");
 	REJECT("restart web.1.2", "restart: no process 'web.1.2'");
-	REJECT("stop w\xc3\xa9", "stop: no process 'w?"
-				 "?'");
+	REJECT("stop w\xc3\xa9", "stop: no process 'w\\xc3\\xa9'");
+	REJECT("stop it's\\", "stop: no process 'it\\x27s\\x5c'");
 	REJECT("scale web", "scale: expected NAME=N, got 'web'");
 	REJECT("scale =2", "scale: expected NAME=N, got '=2'");
 	REJECT("scale web=", "scale: missing count for 'web'");
@@ -137,10 +137,12 @@ static void test_bounds(void)
 	memcpy(line, "quit", 4);
 	CHECK(parse(line, CTL_LINE_MAX - 1) == 0);
 	CHECK(rejects(line, CTL_LINE_MAX, "request longer than 4095 bytes"));
-	/* Messages quote at most 64 bytes. */
+	/* Messages quote at most 64 bytes, then "...". */
 	memset(line, 'x', 200);
 	CHECK(ctlproto_parse(line, 200, &req, err, sizeof(err)) == EINVAL);
-	CHECK(strlen(err) == strlen("unknown request ''") + 64);
+	CHECK_STREQ(
+		err,
+		"unknown request 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'");
 }
 
 static void test_names(void)
@@ -253,6 +255,21 @@ static void test_build(void)
 	CHECK(ctlproto_build(CTL_QUIT, false, NULL, 0, &r, err, sizeof(err)) == 0);
 	CHECK(ctlproto_format(&r, small, 5) == 0); /* "quit\n" needs 6 with its NUL */
 	CHECK(ctlproto_format(&r, small, 6) == 5);
+	/* The longest message, a 64-byte quote of \xNN bytes and a 63-byte name, fits whole. */
+	{
+		char word[200], want[CTL_ERR_MAX + 64];
+		size_t o;
+
+		memset(word, 'a', 63);
+		word[63] = '=';
+		memset(word + 64, 0xff, 70);
+		word[134] = '\0';
+		o = (size_t)snprintf(want, sizeof(want), "scale: invalid count '");
+		for (int i = 0; i < 64; i++)
+			o += (size_t)snprintf(want + o, sizeof(want) - o, "\\xff");
+		snprintf(want + o, sizeof(want) - o, "...' for '%.63s'", word);
+		CHECK(build_fails(CTL_SCALE, (char *[]){ word }, 1, want));
+	}
 }
 
 static int head_is(const char *buf, int rc, int code, bool error, size_t body)
