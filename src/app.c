@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ctlpath.h"
 #include "diag.h"
 #include "instance.h"
 #include "io.h"
@@ -86,17 +87,15 @@ static char *join_path(const char *dir, const char *name)
 	return p;
 }
 
-static char *dir_of(const char *path)
+/* The app's folder: ctlpath_root's rule, by which the verbs find the control socket. */
+static char *root_of(const struct settings *s)
 {
-	const char *slash = strrchr(path, '/');
-	char *d;
+	size_t n;
+	const char *r = ctlpath_root(s->root, s->procfile, &n);
+	char *d = lex_strndup(r, n);
 
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	d = xstrdup(path);
-	d[slash - path] = '\0';
+	if (!d)
+		log_die(1, "out of memory");
 	return d;
 }
 
@@ -288,7 +287,7 @@ int app_load(const struct settings *s, struct app *a, bool need_procfile)
 		if (inline_procfile(s, a))
 			return 2;
 		a->have_procfile = true;
-		a->root = xstrdup(s->root ? s->root : ".");
+		a->root = root_of(s);
 		if (s->root && check_root(s->root))
 			return 2;
 		rc = load_procfile(a);
@@ -310,12 +309,7 @@ int app_load(const struct settings *s, struct app *a, bool need_procfile)
 		a->have_procfile = true;
 		rc = load_procfile(a);
 	}
-	if (s->root)
-		a->root = xstrdup(s->root);
-	else if (!strcmp(a->procfile_path, STDIN_LABEL))
-		a->root = xstrdup(".");
-	else
-		a->root = dir_of(a->procfile_path);
+	a->root = root_of(s);
 	rc |= load_env_files(s, a);
 	if (rc)
 		return 2;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -185,7 +186,8 @@ int ctlclient_main(const struct settings *s)
 	struct ctlpath places[CTLPATH_PLACES];
 	struct ctl_request req;
 	char err[CTL_ERR_MAX], line[CTL_LINE_MAX + 1], root[PATH_MAX], abs[PATH_MAX];
-	size_t n, len, bad;
+	const char *r;
+	size_t n, len, bad, rlen;
 	int fd, e, rc;
 
 	if (ctlproto_build(verb_of(s->cmd), s->json, s->names, s->n_names, &req, err, sizeof(err))) {
@@ -202,7 +204,8 @@ int ctlclient_main(const struct settings *s)
 		log_error("%s: the control socket is off (--socket none)", what);
 		return CTL_EXIT_USAGE;
 	}
-	ctlpath_root(s->root, s->procfile, root, sizeof(root));
+	r = ctlpath_root(s->root, s->procfile, &rlen);
+	snprintf(root, sizeof(root), "%.*s", (int)(rlen < sizeof(root) ? rlen : sizeof(root)), r);
 	n = ctlpath_places(s->socket, root, realpath(root, abs) ? abs : NULL,
 			   getenv("XDG_RUNTIME_DIR"), (unsigned long)geteuid(), places);
 	fd = connect_places(places, n, &bad, &e);

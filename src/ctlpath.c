@@ -72,21 +72,18 @@ size_t ctlpath_places(const char *given, const char *root, const char *abs_root,
 	return n;
 }
 
-void ctlpath_root(const char *root_opt, const char *procfile_opt, char *out, size_t cap)
+const char *ctlpath_root(const char *root_opt, const char *procfile_opt, size_t *len)
 {
 	const char *slash;
 
 	if (root_opt) {
-		snprintf(out, cap, "%s", root_opt);
-		return;
+		*len = strlen(root_opt);
+		return root_opt;
 	}
 	if (!procfile_opt || !strcmp(procfile_opt, "-") || !(slash = strrchr(procfile_opt, '/'))) {
-		snprintf(out, cap, ".");
-		return;
+		*len = 1;
+		return ".";
 	}
-	if (slash == procfile_opt) {
-		snprintf(out, cap, "/");
-		return;
-	}
-	snprintf(out, cap, "%.*s", (int)(slash - procfile_opt), procfile_opt);
+	*len = slash == procfile_opt ? 1 : (size_t)(slash - procfile_opt);
+	return procfile_opt;
 }

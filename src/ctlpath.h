@@ -39,8 +39,16 @@ struct ctlpath {
 size_t ctlpath_places(const char *given, const char *root, const char *abs_root, const char *xdg,
 		      unsigned long uid, struct ctlpath *out);
 
-/* The folder of the app as `start` computes it: -d, else the Procfile's folder, else ".". */
-void ctlpath_root(const char *root_opt, const char *procfile_opt, char *out, size_t cap);
+/*
+ * The app's folder, the one rule for both sides: app_load (start, check,
+ * run, export) takes it as the working folder and the socket's place, the
+ * verbs look for the socket there. ROOT_OPT (-d) when given; else the folder
+ * of PROCFILE_OPT (-f), "/" for a file at the root; else "." (no -f, -f -,
+ * a -f without a '/', and -x, which allows no -f). Returns the folder's
+ * first byte and its length in *LEN: it may be the start of PROCFILE_OPT,
+ * not NUL-terminated there.
+ */
+const char *ctlpath_root(const char *root_opt, const char *procfile_opt, size_t *len);
 
 /* 64-bit FNV-1a: the private socket's name, as 16 hex digits of the absolute ROOT. */
 uint64_t ctlpath_hash(const char *s);

@@ -75,24 +75,29 @@ static void test_too_long(void)
 	CHECK_STREQ(p[0].dir, "/tmp/procinit-0");
 }
 
+static int root_is(const char *root_opt, const char *procfile_opt, const char *want)
+{
+	size_t n = 99;
+	const char *r = ctlpath_root(root_opt, procfile_opt, &n);
+
+	if (n == strlen(want) && !memcmp(r, want, n))
+		return 1;
+	fprintf(stderr, "  root of (%s, %s): '%.*s', wanted '%s'\n", root_opt ? root_opt : "NULL",
+		procfile_opt ? procfile_opt : "NULL", (int)(n < 99 ? n : 99), r, want);
+	return 0;
+}
+
 static void test_root(void)
 {
-	char r[64];
-
-	ctlpath_root(NULL, NULL, r, sizeof(r));
-	CHECK_STREQ(r, ".");
-	ctlpath_root("srv", "app/Procfile", r, sizeof(r));
-	CHECK_STREQ(r, "srv");
-	ctlpath_root(NULL, "app/Procfile", r, sizeof(r));
-	CHECK_STREQ(r, "app");
-	ctlpath_root(NULL, "Procfile", r, sizeof(r));
-	CHECK_STREQ(r, ".");
-	ctlpath_root(NULL, "-", r, sizeof(r));
-	CHECK_STREQ(r, ".");
-	ctlpath_root(NULL, "/Procfile", r, sizeof(r));
-	CHECK_STREQ(r, "/");
-	ctlpath_root(NULL, "/srv/app/Procfile.dev", r, sizeof(r));
-	CHECK_STREQ(r, "/srv/app");
+	CHECK(root_is(NULL, NULL, "."));
+	CHECK(root_is("srv", "app/Procfile", "srv"));
+	CHECK(root_is(NULL, "app/Procfile", "app"));
+	CHECK(root_is(NULL, "Procfile", "."));
+	CHECK(root_is(NULL, "-", "."));
+	CHECK(root_is(NULL, "/Procfile", "/"));
+	CHECK(root_is(NULL, "/srv/app/Procfile.dev", "/srv/app"));
+	CHECK(root_is(NULL, "app//Procfile", "app/"));
+	CHECK(root_is("", "app/Procfile", ""));
 }
 
 int main(void)
