@@ -352,14 +352,6 @@ static void wake(void)
 	}
 }
 
-/* A line for a client we do not keep: one try, never waiting. */
-static void say(int fd, const char *msg)
-{
-	if (send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-		/* It went away: nothing to tell. */
-	}
-}
-
 static void drop(struct client *c)
 {
 	close(c->fd);
@@ -382,8 +374,8 @@ static void start_writing(struct client *c, char *reply, size_t len, struct time
 	c->deadline = mono_add(now, CONTROL_WRITE_TIMEOUT);
 }
 
-/* The control thread's own error replies. */
-static void reply_error(struct client *c, int code, const char *msg, struct timespec now)
+/* The control thread's own error replies: the head, then MSG as one line. NULL: out of memory. */
+static char *error_reply(int code, const char *msg, size_t *len)
 {
 	struct qbuf b = { 0 };
 
@@ -391,9 +383,31 @@ static void reply_error(struct client *c, int code, const char *msg, struct time
 	qb_printf(&b, "%s\n", msg);
 	if (b.oom) {
 		qb_free(&b);
-		b.p = NULL;
+		return NULL;
 	}
-	start_writing(c, b.p, b.len, now);
+	*len = b.len;
+	return b.p;
+}
+
+static void reply_error(struct client *c, int code, const char *msg, struct timespec now)
+{
+	size_t len = 0;
+	char *reply = error_reply(code, msg, &len);
+
+	start_writing(c, reply, len, now);
+}
+
+/* The error reply for a client we do not keep: one try, never waiting, then the close. */
+static void refuse(int fd, int code, const char *msg)
+{
+	size_t len = 0;
+	char *reply = error_reply(code, msg, &len);
+
+	if (reply && send(fd, reply, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* It went away: nothing to tell. */
+	}
+	free(reply);
+	close(fd);
 }
 
 static void admit(int fd, struct timespec now)
@@ -408,11 +422,9 @@ static void admit(int fd, struct timespec now)
 	}
 	if (cr.uid != cs.uid && cr.uid != 0) {
 		snprintf(msg, sizeof(msg),
-			 "%d error\nrefused: uid %lu may not control this procinit (only uid %lu and "
-			 "root)\n",
-			 CTL_EXIT_USAGE, (unsigned long)cr.uid, (unsigned long)cs.uid);
-		say(fd, msg);
-		close(fd);
+			 "refused: uid %lu may not control this procinit (only uid %lu and root)",
+			 (unsigned long)cr.uid, (unsigned long)cs.uid);
+		refuse(fd, CTL_EXIT_USAGE, msg);
 		log_warn("control socket: refused a client of uid %lu (pid %d): only uid %lu and root "
 			 "may connect",
 			 (unsigned long)cr.uid, (int)cr.pid, (unsigned long)cs.uid);
@@ -430,10 +442,9 @@ static void admit(int fd, struct timespec now)
 		c->deadline = mono_add(now, CONTROL_READ_TIMEOUT);
 		return;
 	}
-	snprintf(msg, sizeof(msg), "%d error\nbusy: %d clients at once already; try again\n",
-		 CTL_EXIT_NOANSWER, CONTROL_CLIENTS_MAX);
-	say(fd, msg);
-	close(fd);
+	snprintf(msg, sizeof(msg), "busy: %d clients at once already; try again",
+		 CONTROL_CLIENTS_MAX);
+	refuse(fd, CTL_EXIT_NOANSWER, msg);
 }
 
 static void accept_clients(struct timespec now)
@@ -481,7 +492,7 @@ static void take_request(struct client *c, size_t len, struct timespec now)
 static void client_read(struct client *c, struct timespec now)
 {
 	ssize_t n = recv(c->fd, c->in + c->in_len, CTL_LINE_MAX - c->in_len, MSG_DONTWAIT);
-	char *nl;
+	char *nl, msg[64];
 
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -498,10 +509,12 @@ static void client_read(struct client *c, struct timespec now)
 	}
 	nl = memchr(c->in + c->in_len, '\n', (size_t)n);
 	c->in_len += (size_t)n;
-	if (nl)
+	if (nl) {
 		take_request(c, (size_t)(nl - c->in), now);
-	else if (c->in_len == CTL_LINE_MAX)
-		reply_error(c, CTL_EXIT_USAGE, "request longer than 4095 bytes", now);
+	} else if (c->in_len == CTL_LINE_MAX) {
+		snprintf(msg, sizeof(msg), "request longer than %d bytes", CTL_LINE_MAX - 1);
+		reply_error(c, CTL_EXIT_USAGE, msg, now);
+	}
 }
 
 static void client_write(struct client *c)
@@ -525,13 +538,16 @@ static void expire(struct timespec now)
 		cs.paused = false;
 	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++) {
 		struct client *c = &clients[i];
+		char msg[64];
 
 		if ((c->st != C_READ && c->st != C_WRITE) || mono_cmp(now, c->deadline) < 0)
 			continue;
-		if (c->st == C_READ)
-			reply_error(c, CTL_EXIT_USAGE, "no request within 5 s", now);
-		else
+		if (c->st == C_READ) {
+			snprintf(msg, sizeof(msg), "no request within %g s", CONTROL_READ_TIMEOUT);
+			reply_error(c, CTL_EXIT_USAGE, msg, now);
+		} else {
 			drop(c);
+		}
 	}
 }
 
