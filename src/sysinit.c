@@ -234,10 +234,8 @@ static void console_reader_main(void *arg)
 	unsigned char intr = (unsigned char)(uintptr_t)arg, c;
 
 	for (;;) {
-		ssize_t n = read(console_fd, &c, 1);
+		ssize_t n = io_read(console_fd, &c, 1);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n <= 0)
 			return; /* hung up: nobody can type there any more */
 		if (c == intr) {
