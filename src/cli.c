@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include "ctlpath.h"
 #include "signames.h"
 
 #include <errno.h>
@@ -178,8 +179,8 @@ static int check_socket(struct parse *p, const struct cli_option *o, const char 
 {
 	if (!*val)
 		return fail(p, "%s: empty path", flag);
-	if (strlen(val) > CLI_SOCKET_PATH_MAX)
-		return fail(p, "%s: path longer than %d bytes", flag, CLI_SOCKET_PATH_MAX);
+	if (strlen(val) >= CTLPATH_MAX)
+		return fail(p, "%s: path longer than %d bytes", flag, CTLPATH_MAX - 1);
 	return 0;
 }
 

@@ -22,7 +22,6 @@
 #define CLI_RESTART_MAX 10
 #define CLI_RESTART_WINDOW 60.0
 #define CLI_READY_TIMEOUT 60.0
-#define CLI_SOCKET_PATH_MAX 107 /* sun_path is 108 bytes with its NUL */
 
 enum cli_command {
 	CMD_START,

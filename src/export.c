@@ -63,10 +63,6 @@ static int check_options(const struct settings *s, const char *format)
 		log_error("--user: invalid user name '%.64s'", s->user);
 		return 2;
 	}
-	if (s->image && !*s->image) {
-		log_error("--image: empty image name");
-		return 2;
-	}
 	return 0;
 }
 

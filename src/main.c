@@ -366,9 +366,7 @@ int main(int argc, char **argv)
 	case CMD_POWEROFF:
 	case CMD_REBOOT:
 	case CMD_HALT:
-		rc = sysinit_request(s.cmd == CMD_POWEROFF ? SYSINIT_POWEROFF :
-				     s.cmd == CMD_REBOOT   ? SYSINIT_REBOOT :
-							     SYSINIT_HALT);
+		rc = sysinit_request(sysinit_action_parse(cli_command_name(s.cmd)));
 		break;
 	}
 out:

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "ctlpath.h"
 #include "harness.h"
 
 static struct settings s;
@@ -455,13 +456,13 @@ static void test_on_exit_and_socket(void)
 	CHECK_STREQ(s.socket, "none");
 	CHECK(PARSE("procinit", "--socket", "") == 2);
 	CHECK_STREQ(err, "--socket: empty path");
-	char path[CLI_SOCKET_PATH_MAX + 2];
+	char path[CTLPATH_MAX + 1]; /* CTLPATH_MAX bytes: one too many for sun_path */
 
 	memset(path, 'a', sizeof(path) - 1);
 	path[sizeof(path) - 1] = '\0';
 	CHECK(PARSE("procinit", "--socket", path, "status") == 2);
 	CHECK_STREQ(err, "--socket: path longer than 107 bytes");
-	path[CLI_SOCKET_PATH_MAX] = '\0';
+	path[CTLPATH_MAX - 1] = '\0';
 	CHECK(PARSE("procinit", "--socket", path, "status") == 0);
 	CHECK(PARSE("procinit", "--socket", "/s", "--", "x") == 2);
 	CHECK_STREQ(
