@@ -63,6 +63,12 @@ static int check_options(const struct settings *s, const char *format)
 		log_error("--user: invalid user name '%.64s'", s->user);
 		return 2;
 	}
+	if (container && !s->image) {
+		log_error("export %s: --image IMAGE is required: the image that holds /procinit, "
+			  "/bin/sh and the app",
+			  format);
+		return 2;
+	}
 	return 0;
 }
 

@@ -8,7 +8,6 @@
  * are an error. Pure; any thread; no locks.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +15,8 @@
 #include "export_model.h"
 
 #define FORMAT "kubernetes"
+#define CARRIER "a Kubernetes object" /* in "..., which CARRIER cannot carry" */
 #define LABEL_MAX 64
-
-static int check(struct export_out *out, enum quote_err e, const char *what)
-{
-	if (!e)
-		return 0;
-	return export_fail(out, "%s %s, which a Kubernetes object cannot carry", what,
-			   quote_strerror(e));
-}
 
 struct names {
 	char app[LABEL_MAX];
@@ -84,7 +76,7 @@ static int config_map(const struct export_model *m, const struct names *nm, stru
 		/* envFrom takes values as they are: no $(VAR) expansion to guard against. */
 		snprintf(what, sizeof(what), "the value of %s", m->env[i].key);
 		qb_printf(b, "  \"%s\": ", m->env[i].key);
-		rc = check(out, quote_yaml(b, m->env[i].value, false), what);
+		rc = export_check(out, quote_yaml(b, m->env[i].value, false), what, CARRIER);
 		qb_puts(b, "\n");
 	}
 	return rc;
@@ -109,7 +101,7 @@ static int probe(const struct export_model *m, const struct export_proc *p, stru
 	case READY_HTTP:
 		qb_puts(b, "          readinessProbe:\n            httpGet:\n              path: ");
 		snprintf(what, sizeof(what), "the --ready http: path of '%s'", p->name);
-		if (check(out, quote_yaml(b, r->text, false), what))
+		if (export_check(out, quote_yaml(b, r->text, false), what, CARRIER))
 			return EINVAL;
 		qb_printf(b, "\n              port: %ld\n", port);
 		return 0;
@@ -118,35 +110,30 @@ static int probe(const struct export_model *m, const struct export_proc *p, stru
 		qb_puts(b, "          readinessProbe:\n            exec:\n"
 			   "              command: [\"/bin/sh\", \"-c\", ");
 		snprintf(what, sizeof(what), "the --ready exec: command of '%s'", p->name);
-		if (check(out, quote_yaml(b, r->text, false), what))
+		if (export_check(out, quote_yaml(b, r->text, false), what, CARRIER))
 			return EINVAL;
 		qb_puts(b, "]\n");
 		return 0;
 	default:
-		return export_warn(out,
-				   "--ready %s=%s has no Kubernetes readiness probe (tcp, http "
-				   "and exec do); not exported",
-				   p->name, ready_kind_name(r->kind));
+		return export_warn_ready(out, p,
+					 "Kubernetes readiness probe (tcp, http and exec do)");
 	}
 }
 
 static int container(const struct export_model *m, const struct export_proc *p, const char *app,
 		     const char *type, struct qbuf *b, struct export_out *out)
 {
-	char what[160], sig[16];
+	char what[160];
 	int rc;
 
 	qb_printf(b, "        - name: \"%s\"\n          image: ", type);
-	rc = check(out, quote_yaml(b, m->image, false), "--image");
+	rc = export_check(out, quote_yaml(b, m->image, false), "--image", CARRIER);
 	/* command and args expand $(VAR): every '$' doubled keeps them literal. */
-	qb_puts(b, "\n          command: [\"/procinit\", \"-g\", ");
-	if (p->stop_signal != SIGTERM)
-		qb_printf(b, "\"-r\", \"TERM:%s\", ", export_signal(p->stop_signal, sig));
-	qb_puts(b, "\"-t\", \"");
-	export_seconds(b, m->timeout);
-	qb_puts(b, "\", \"--\"]\n          args: [\"/bin/sh\", \"-c\", ");
+	qb_puts(b, "\n          command: [");
+	export_procinit_argv(b, m, p);
+	qb_puts(b, "]\n          args: [\"/bin/sh\", \"-c\", ");
 	snprintf(what, sizeof(what), "the command of '%s'", p->name);
-	rc = rc ? rc : check(out, quote_yaml(b, p->command, true), what);
+	rc = rc ? rc : export_check(out, quote_yaml(b, p->command, true), what, CARRIER);
 	qb_printf(b,
 		  "]\n          env:\n            - name: \"PORT\"\n              value: \"%ld\"\n",
 		  export_port(m, p, 1));
@@ -180,7 +167,7 @@ static int deployment(const struct export_model *m, const struct export_proc *p,
 	labels(b, "        ", nm->app, nm->type[i]);
 	/* The kubelet's SIGKILL must come after procinit's own, at -t. */
 	qb_printf(b, "    spec:\n      terminationGracePeriodSeconds: %ld\n",
-		  export_seconds_ceil(m->timeout) + 2);
+		  export_container_grace(m));
 	if (m->user)
 		qb_printf(b, "      securityContext:\n        runAsUser: %s\n", m->user);
 	qb_puts(b, "      containers:\n");
@@ -222,9 +209,6 @@ int export_kubernetes(const struct export_model *m, struct export_out *out)
 	struct qbuf b = { 0 };
 	int rc;
 
-	if (!m->image)
-		return export_fail(out, "--image IMAGE is required: the image that holds /procinit, "
-					"/bin/sh and the app");
 	rc = check_user(m->user, out);
 	nm.type = calloc(m->n_procs ? m->n_procs : 1, sizeof(*nm.type));
 	nm.obj = calloc(m->n_procs ? m->n_procs : 1, sizeof(*nm.obj));

@@ -7,6 +7,7 @@
 #include "export_model.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,36 @@ int export_warn(struct export_out *out, const char *fmt, ...)
 		return ENOMEM;
 	out->n_warnings++;
 	return 0;
+}
+
+int export_check(struct export_out *out, enum quote_err e, const char *what, const char *carrier)
+{
+	if (!e)
+		return 0;
+	return export_fail(out, "%s %s, which %s cannot carry", what, quote_strerror(e), carrier);
+}
+
+int export_warn_ready(struct export_out *out, const struct export_proc *p, const char *what)
+{
+	return export_warn(out, "--ready %s=%s has no %s; not exported", p->name,
+			   ready_kind_name(p->ready.kind), what);
+}
+
+void export_procinit_argv(struct qbuf *b, const struct export_model *m, const struct export_proc *p)
+{
+	char sig[16];
+
+	qb_puts(b, "\"/procinit\", \"-g\", ");
+	if (p->stop_signal != SIGTERM)
+		qb_printf(b, "\"-r\", \"TERM:%s\", ", export_signal(p->stop_signal, sig));
+	qb_puts(b, "\"-t\", \"");
+	export_seconds(b, m->timeout);
+	qb_puts(b, "\", \"--\"");
+}
+
+long export_container_grace(const struct export_model *m)
+{
+	return export_seconds_ceil(m->timeout) + 2;
 }
 
 static bool alnum_lower(char c)

@@ -42,7 +42,7 @@ struct export_model {
 	const char *root;    /* absolute: the working folder */
 	const char *user;    /* NULL: not given */
 	const char *log_dir; /* absolute, or NULL */
-	const char *image;   /* NULL: not given */
+	const char *image;   /* NULL: not given (export.c requires it for compose and kubernetes) */
 	double timeout;      /* -t: seconds between the stop signal and SIGKILL */
 	unsigned restart_max;
 	double restart_window;
@@ -114,6 +114,30 @@ int export_fail(struct export_out *out, const char *fmt, ...) __attribute__((for
 
 /* Adds a warning (printf-style). 0 or ENOMEM. */
 int export_warn(struct export_out *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * What a value cannot carry: 0 when E is QUOTE_OK, else EINVAL with
+ * "WHAT contains ..., which CARRIER cannot carry" in OUT->err (CARRIER: "a
+ * systemd unit", "a compose file", ...).
+ */
+int export_check(struct export_out *out, enum quote_err e, const char *what, const char *carrier);
+
+/* The warning for P's --ready check: "--ready NAME=KIND has no WHAT; not exported". */
+int export_warn_ready(struct export_out *out, const struct export_proc *p, const char *what);
+
+/*
+ * procinit's own arguments in a container, as the items of a YAML flow
+ * list: "/procinit", "-g", ["-r", "TERM:SIG",] "-t", "SECONDS", "--". -g:
+ * signals reach the command's whole group; -r: the stop signal when it is
+ * not SIGTERM.
+ */
+void export_procinit_argv(struct qbuf *b, const struct export_model *m, const struct export_proc *p);
+
+/*
+ * Whole seconds a container runtime waits before its own SIGKILL: -t
+ * rounded up, plus 2, so that procinit's escalation comes first.
+ */
+long export_container_grace(const struct export_model *m);
 
 /*
  * The lowercase DNS label (RFC 1123, at most 63) for Kubernetes objects:

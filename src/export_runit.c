@@ -143,8 +143,7 @@ int export_runit(const struct export_model *m, struct export_out *out)
 		for (unsigned n = 1; n <= p->count && !rc; n++)
 			rc = service(m, p, n, out);
 		if (!rc && p->count && p->ready.kind != READY_NONE)
-			rc = export_warn(out, "--ready %s=%s has no runit counterpart; not exported",
-					 p->name, ready_kind_name(p->ready.kind));
+			rc = export_warn_ready(out, p, "runit counterpart");
 	}
 	return rc;
 }

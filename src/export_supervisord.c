@@ -15,14 +15,7 @@
 #include "export_model.h"
 
 #define FORMAT "supervisord"
-
-static int check(struct export_out *out, enum quote_err e, const char *what)
-{
-	if (!e)
-		return 0;
-	return export_fail(out, "%s %s, which a supervisord config cannot carry", what,
-			   quote_strerror(e));
-}
+#define CARRIER "a supervisord config" /* in "..., which CARRIER cannot carry" */
 
 /* command=[/usr/bin/env 'K=V'...] /bin/sh -c 'COMMAND' */
 static int command_line(const struct export_model *m, const struct export_proc *p, struct qbuf *b,
@@ -39,14 +32,15 @@ static int command_line(const struct export_model *m, const struct export_proc *
 
 		qb_printf(&kv, "%s=%s", m->env[i].key, m->env[i].value);
 		snprintf(what, sizeof(what), "the value of %s", m->env[i].key);
-		rc = kv.oom ? ENOMEM : check(out, quote_supervisord_word(b, kv.p), what);
+		rc = kv.oom ? ENOMEM :
+			      export_check(out, quote_supervisord_word(b, kv.p), what, CARRIER);
 		qb_puts(b, " ");
 		qb_free(&kv);
 	}
 	qb_puts(b, "/bin/sh -c ");
 	snprintf(what, sizeof(what), "the command of '%s'", p->name);
 	if (!rc)
-		rc = check(out, quote_supervisord_word(b, p->command), what);
+		rc = export_check(out, quote_supervisord_word(b, p->command), what, CARRIER);
 	qb_puts(b, "\n");
 	return rc;
 }
@@ -60,12 +54,14 @@ static int program(const struct export_model *m, const struct export_proc *p, un
 	qb_printf(b, "\n[program:%s-%s-%u]\n", m->app, p->name, num);
 	rc = command_line(m, p, b, out);
 	qb_puts(b, "directory=");
-	rc = rc ? rc : check(out, quote_supervisord_plain(b, m->root), "the root folder");
+	rc = rc ? rc :
+		  export_check(out, quote_supervisord_plain(b, m->root), "the root folder", CARRIER);
 	qb_printf(b, "\nenvironment=PORT=\"%ld\",PS=\"%s.%u\"\n", export_port(m, p, num), p->name,
 		  num);
 	if (m->user) {
 		qb_puts(b, "user=");
-		rc = rc ? rc : check(out, quote_supervisord_plain(b, m->user), "--user");
+		rc = rc ? rc :
+			  export_check(out, quote_supervisord_plain(b, m->user), "--user", CARRIER);
 		qb_puts(b, "\n");
 	}
 	/*
@@ -80,7 +76,9 @@ static int program(const struct export_model *m, const struct export_proc *p, un
 	qb_puts(b, "stopasgroup=true\nkillasgroup=true\nredirect_stderr=true\n");
 	if (m->log_dir) {
 		qb_puts(b, "stdout_logfile=");
-		rc = rc ? rc : check(out, quote_supervisord_plain(b, m->log_dir), "--log");
+		rc = rc ? rc :
+			  export_check(out, quote_supervisord_plain(b, m->log_dir), "--log",
+				       CARRIER);
 		qb_printf(b, "/%s-%s-%u.log\n", m->app, p->name, num);
 	}
 	return rc;
@@ -102,9 +100,7 @@ int export_supervisord(const struct export_model *m, struct export_out *out)
 			sep = ",";
 		}
 		if (!rc && p->count && p->ready.kind != READY_NONE)
-			rc = export_warn(
-				out, "--ready %s=%s has no supervisord counterpart; not exported",
-				p->name, ready_kind_name(p->ready.kind));
+			rc = export_warn_ready(out, p, "supervisord counterpart");
 	}
 	qb_printf(&b, "\n[group:%s]\nprograms=%s\n", m->app, group.p ? group.p : "");
 	if (group.oom)

@@ -14,15 +14,8 @@
 #include "signames.h"
 
 #define FORMAT "systemd"
+#define CARRIER "a systemd unit"       /* in "..., which CARRIER cannot carry" */
 #define LINE_MAX_SYSTEMD (1024 * 1024) /* systemd's LONG_LINE_MAX: longer lines are refused */
-
-/* Reports what a value cannot carry; WHAT completes "... contains ...". */
-static int check(struct export_out *out, enum quote_err e, const char *what)
-{
-	if (!e)
-		return 0;
-	return export_fail(out, "%s %s, which a systemd unit cannot carry", what, quote_strerror(e));
-}
 
 /* Since the line that began at START: refuses one systemd would not read. */
 static int check_line(struct export_out *out, const struct qbuf *b, size_t start, const char *what)
@@ -45,17 +38,19 @@ static int service_section(const struct export_model *m, const struct export_pro
 		qb_puts(b, "NotifyAccess=all\n");
 	if (m->user) {
 		qb_puts(b, "User=");
-		rc = check(out, quote_systemd_plain(b, m->user), "--user");
+		rc = export_check(out, quote_systemd_plain(b, m->user), "--user", CARRIER);
 		qb_puts(b, "\n");
 	}
 	qb_puts(b, "WorkingDirectory=");
-	rc = rc ? rc : check(out, quote_systemd_plain(b, m->root), "the root folder");
+	rc = rc ? rc :
+		  export_check(out, quote_systemd_plain(b, m->root), "the root folder", CARRIER);
 	qb_puts(b, "\n");
 	for (size_t i = 0; i < m->n_env && !rc; i++) {
 		start = b->len;
 		snprintf(what, sizeof(what), "the value of %s", m->env[i].key);
 		qb_puts(b, "Environment=");
-		rc = check(out, quote_systemd_env(b, m->env[i].key, m->env[i].value), what);
+		rc = export_check(out, quote_systemd_env(b, m->env[i].key, m->env[i].value), what,
+				  CARRIER);
 		rc = rc ? rc : check_line(out, b, start, what);
 		qb_puts(b, "\n");
 	}
@@ -69,12 +64,13 @@ static int service_section(const struct export_model *m, const struct export_pro
 	start = b->len;
 	qb_puts(b, "ExecStart=/bin/sh -c ");
 	snprintf(what, sizeof(what), "the command of '%s'", p->name);
-	rc = rc ? rc : check(out, quote_systemd_word(b, p->command), what);
+	rc = rc ? rc : export_check(out, quote_systemd_word(b, p->command), what, CARRIER);
 	rc = rc ? rc : check_line(out, b, start, what);
 	qb_printf(b, "\nSyslogIdentifier=%s-%s-%u\n", m->app, p->name, num);
 	if (m->log_dir) {
 		qb_puts(b, "StandardOutput=append:");
-		rc = rc ? rc : check(out, quote_systemd_plain(b, m->log_dir), "--log");
+		rc = rc ? rc :
+			  export_check(out, quote_systemd_plain(b, m->log_dir), "--log", CARRIER);
 		qb_printf(b, "/%s-%s-%u.log\nStandardError=inherit\n", m->app, p->name, num);
 	}
 	/* SIGTERM to the main process, SIGKILL to the whole cgroup after the timeout. */
@@ -117,10 +113,7 @@ static int warn_ready(const struct export_proc *p, struct export_out *out)
 {
 	if (p->ready.kind == READY_NONE || p->ready.kind == READY_NOTIFY)
 		return 0;
-	return export_warn(out,
-			   "--ready %s=%s has no systemd counterpart (only notify does: "
-			   "Type=notify); not exported",
-			   p->name, ready_kind_name(p->ready.kind));
+	return export_warn_ready(out, p, "systemd counterpart (only notify does: Type=notify)");
 }
 
 int export_systemd(const struct export_model *m, struct export_out *out)

@@ -205,11 +205,8 @@ static void test_compose(void)
 {
 	struct export_out out = { 0 };
 
+	/* Without --image, export.c refuses compose first (tests/export/test_export_cli.py). */
 	reset();
-	CHECK(export_compose(&model, &out) == EINVAL);
-	CHECK(strstr(out.err, "--image IMAGE is required") != NULL);
-	export_out_free(&out);
-
 	model.image = "shop:1";
 	procs[0].count = 0;
 	procs[1].stop_signal = SIGINT;
