@@ -72,6 +72,15 @@ def kill_under(folder):
                 pass
 
 
+def pid_written(path):
+    """Whether PATH holds a whole pid: `echo $$ >FILE` creates the file empty, then writes.
+    Each command writes its pid file last, so its .out and .env are whole by then too."""
+    try:
+        return path.read_text().endswith("\n")
+    except FileNotFoundError:
+        return False
+
+
 def alive(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -298,7 +307,7 @@ def test_supervisord_runs_it(app_dir, tmp_path):
     sup = subprocess.Popen([tool("supervisord"), "-c", str(main)], env=CLEAN_ENV, stdin=subprocess.DEVNULL,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        wait_until(lambda: all((app_dir / f"{ps}.pid").exists() for ps in INSTANCES),
+        wait_until(lambda: all(pid_written(app_dir / f"{ps}.pid") for ps in INSTANCES),
                    msg=lambda: "every instance's pid file; log:\n" + (tmp_path / "supervisord.log").read_text())
         pids = check_instance_files(app_dir, expected_env(app_dir))
         ctl = [tool("supervisorctl"), "-c", str(main)]
@@ -369,7 +378,7 @@ def test_runsvdir_runs_them(app_dir, tmp_path):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     svc = {ps: out / ("shop-" + ps.replace(".", "-")) for ps in INSTANCES}
     try:
-        wait_until(lambda: all((app_dir / f"{ps}.pid").exists() for ps in INSTANCES),
+        wait_until(lambda: all(pid_written(app_dir / f"{ps}.pid") for ps in INSTANCES),
                    msg="every instance's pid file")
         pids = check_instance_files(app_dir, expected_env(app_dir))
         # chpst -P: each instance leads its own process group, which control/t and control/k signal.
@@ -385,7 +394,7 @@ def test_runsvdir_runs_them(app_dir, tmp_path):
         # --restart: runsv starts it again (a new pid).
         (app_dir / "worker_2.1.pid").unlink()
         os.kill(pids["worker_2.1"], signal.SIGKILL)
-        wait_until(lambda: (app_dir / "worker_2.1.pid").exists(), msg="worker_2.1 restarted")
+        wait_until(lambda: pid_written(app_dir / "worker_2.1.pid"), msg="worker_2.1 restarted")
         new = int((app_dir / "worker_2.1.pid").read_text())
         assert new != pids["worker_2.1"]
         # worker_2 ignores SIGTERM: force-stop sends it, then control/k's SIGKILL after -w.
