@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lex.h"
+#include "quote.h"
 
 /* How much shell a command needs; the pass only ever raises it. */
 enum need { NEED_NONE, NEED_EXEC, NEED_SHELL };
@@ -25,8 +26,7 @@ struct strv {
 };
 
 struct field {
-	char *s;
-	size_t len, cap;
+	struct qbuf b;
 	bool started; /* a quoted "" makes an empty word; an empty $X makes none */
 };
 
@@ -61,11 +61,8 @@ static void put(struct scan *s, char c)
 {
 	if (s->oom || s->need != NEED_NONE)
 		return; /* the words are only needed for DIRECT */
-	if (lex_reserve(&s->f.s, &s->f.cap, s->f.len + 2, 1)) {
-		s->oom = true;
-		return;
-	}
-	s->f.s[s->f.len++] = c;
+	qb_add(&s->f.b, &c, 1);
+	s->oom = s->f.b.oom;
 	s->f.started = true;
 }
 
@@ -84,8 +81,8 @@ static void push(struct scan *s, struct strv *to, char *str)
 static void end_field(struct scan *s, struct strv *to)
 {
 	if (s->f.started && !s->oom && s->need == NEED_NONE)
-		push(s, to, lex_strndup(s->f.s ? s->f.s : "", s->f.len));
-	s->f.len = 0;
+		push(s, to, lex_strndup(s->f.b.p ? s->f.b.p : "", s->f.b.len));
+	qb_clear(&s->f.b);
 	s->f.started = false;
 }
 
@@ -353,7 +350,7 @@ static void word(struct scan *s)
 		}
 	}
 	if (target) {
-		s->f.len = 0;
+		qb_clear(&s->f.b);
 		s->f.started = false;
 		return;
 	}
@@ -506,7 +503,7 @@ int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx,
 		raise_need(&s, NEED_EXEC, "IFS is set"); /* splitting would differ */
 	scan(&s);
 	judge(&s);
-	free(s.f.s);
+	qb_free(&s.f.b);
 	if (s.oom) {
 		free_strv(&s.words);
 		free_strv(&s.assign);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lex.h"
+#include "quote.h"
 
 /* One open ${NAME:-default} whose closing brace is still ahead. */
 struct frame {
@@ -39,7 +40,7 @@ struct parser {
 	 * it (one mistake, one message) and do not set it.
 	 */
 	bool failed;
-	struct lex_buf val;
+	struct qbuf val; /* the value being built */
 	size_t produced; /* bytes of every value so far, against DOTENV_TOTAL_MAX */
 	struct frame *stack;
 	size_t stack_cap;
@@ -113,13 +114,14 @@ void envlist_free(struct envlist *l)
 static int val_put(struct parser *p, const char *s, size_t n)
 {
 	/* $A$A$A... doubles per line: without a bound, 200 bytes ask for gigabytes. */
-	if (n > DOTENV_VALUE_MAX || p->val.n > DOTENV_VALUE_MAX - n)
+	if (n > DOTENV_VALUE_MAX || p->val.len > DOTENV_VALUE_MAX - n)
 		return EFBIG;
 	/* And B1=$A, B2=$A, ... copies a 1 MiB value per line of 5 bytes. */
 	if (p->produced > DOTENV_TOTAL_MAX - n)
 		return E2BIG;
 	p->produced += n;
-	return lex_buf_put(&p->val, s, n);
+	qb_add(&p->val, s, n);
+	return p->val.oom ? ENOMEM : 0;
 }
 
 static int val_putc(struct parser *p, char c)
@@ -332,7 +334,7 @@ static int expand(struct parser *p, size_t s, size_t e, bool dq)
 	bool emit = true;
 	int rc = 0;
 
-	p->val.n = 0;
+	qb_clear(&p->val);
 	while (i < e && !rc) {
 		char c = buf[i];
 
@@ -377,7 +379,7 @@ static int expand(struct parser *p, size_t s, size_t e, bool dq)
 		fail(p, p->stack[0].dollar, "unterminated ${...}");
 		return 0;
 	}
-	return lex_buf_finish(&p->val);
+	return p->val.oom ? ENOMEM : 0;
 }
 
 /* Sets KEY (at KS) to VALUE and records where that happened. */
@@ -437,10 +439,8 @@ static int parse_quoted(struct parser *p, size_t ks, size_t klen, size_t q, size
 		if (quote == '"') {
 			rc = expand(p, q + 1, i, true);
 		} else {
-			p->val.n = 0;
+			qb_clear(&p->val);
 			rc = val_put(p, buf + q + 1, i - q - 1);
-			if (!rc)
-				rc = lex_buf_finish(&p->val);
 		}
 		if (rc)
 			return rc;
@@ -563,7 +563,7 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 		p.ls = next;
 		pos = next;
 	}
-	lex_buf_free(&p.val);
+	qb_free(&p.val);
 	free(p.stack);
 	if (rc == EFBIG) {
 		report(&p, p.line, 0, "value longer than %d bytes", DOTENV_VALUE_MAX);

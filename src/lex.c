@@ -128,37 +128,6 @@ int lex_reserve(void *vec, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-int lex_buf_put(struct lex_buf *b, const char *s, size_t n)
-{
-	/* One spare byte always, for lex_buf_finish's NUL. */
-	if (n >= SIZE_MAX - b->n || lex_reserve(&b->p, &b->cap, b->n + n + 1, 1))
-		return ENOMEM;
-	if (n)
-		memcpy(b->p + b->n, s, n);
-	b->n += n;
-	return 0;
-}
-
-int lex_buf_putc(struct lex_buf *b, char c)
-{
-	return lex_buf_put(b, &c, 1);
-}
-
-int lex_buf_finish(struct lex_buf *b)
-{
-	if (lex_buf_put(b, "", 0))
-		return ENOMEM;
-	b->p[b->n] = '\0';
-	return 0;
-}
-
-void lex_buf_free(struct lex_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->n = b->cap = 0;
-}
-
 bool lex_next_item(const char *s, size_t len, size_t *pos, struct lex_item *item)
 {
 	const char *comma;

@@ -2,8 +2,8 @@
 /*
  * lex: the small tools every parser shares (Procfile, env files, -m, the
  * comma lists of -e/--can-die/--restart/--stop-signal): the blank and name
- * rules, bytes shown in messages, the BOM skip, a growable buffer and array,
- * a comma-list walker, and a name index that keeps lookups O(1). Pure: no
+ * rules, bytes shown in messages, the BOM skip, a growable array, a
+ * comma-list walker, and a name index that keeps lookups O(1). Pure: no
  * I/O, no globals, no locks; any thread. What allocates returns 0 or ENOMEM
  * and never exits: the caller decides whether running out of memory is fatal.
  */
@@ -56,23 +56,11 @@ char *lex_show(char *dst, const char *s, size_t n, size_t max);
 /* A NUL-terminated copy of N bytes of S, or NULL. */
 char *lex_strndup(const char *s, size_t n);
 
-/* A growable byte string; NUL-terminated only after lex_buf_finish. */
-struct lex_buf {
-	char *p;
-	size_t n, cap;
-};
-
-/* Appends N bytes of S. 0 or ENOMEM (the buffer is kept as it was). */
-int lex_buf_put(struct lex_buf *b, const char *s, size_t n);
-int lex_buf_putc(struct lex_buf *b, char c);
-/* Puts a NUL after the N bytes (not counted). 0 or ENOMEM. */
-int lex_buf_finish(struct lex_buf *b);
-void lex_buf_free(struct lex_buf *b);
-
 /*
  * Makes room for NEED elements of SIZE bytes in an array that grows by
  * doubling. VEC is the address of the array's pointer (&pf->v), *CAP its
- * capacity. 0 or ENOMEM (the array is kept as it was).
+ * capacity. 0 or ENOMEM (the array is kept as it was). quote.h's qbuf, the
+ * one growable byte buffer, grows with it.
  */
 int lex_reserve(void *vec, size_t *cap, size_t need, size_t size);
 

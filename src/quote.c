@@ -13,27 +13,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+
 void qb_add(struct qbuf *b, const char *s, size_t n)
 {
 	if (b->oom)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	/* One byte more than LEN + N, for the NUL. */
+	if (n >= SIZE_MAX - b->len || lex_reserve(&b->p, &b->cap, b->len + n + 1, 1)) {
+		b->oom = true;
+		return;
 	}
-	memcpy(b->p + b->len, s, n);
+	if (n)
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
+}
+
+void qb_clear(struct qbuf *b)
+{
+	b->len = 0;
+	qb_add(b, "", 0);
 }
 
 void qb_puts(struct qbuf *b, const char *s)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for src/lex.c: the blank and name rules, the message renderer,
- * the BOM skip, the growable buffer and array, the comma-list walker (empty
+ * the BOM skip, the growable array, the comma-list walker (empty
  * items included) and the name index (collisions, growth, 100,000 names).
  * Single-threaded; no locks.
  */
@@ -82,28 +82,6 @@ static void test_strndup(void)
 	CHECK_STREQ(s, "");
 	free(s);
 	CHECK(lex_strndup("x", SIZE_MAX) == NULL);
-}
-
-static void test_buf(void)
-{
-	struct lex_buf b = { 0 };
-	int ok = 1;
-
-	CHECK(lex_buf_finish(&b) == 0);
-	CHECK_STREQ(b.p, "");
-	CHECK(b.n == 0);
-	CHECK(lex_buf_put(&b, "ab", 2) == 0 && lex_buf_putc(&b, 'c') == 0);
-	CHECK(lex_buf_finish(&b) == 0);
-	CHECK_STREQ(b.p, "abc");
-	for (int i = 0; i < 100000; i++)
-		ok &= lex_buf_putc(&b, (char)('a' + i % 26)) == 0;
-	CHECK(ok && lex_buf_finish(&b) == 0);
-	CHECK(b.n == 100003 && strlen(b.p) == 100003 && b.cap > b.n);
-	CHECK(b.p[100002] == (char)('a' + 99999 % 26));
-	CHECK(lex_buf_put(&b, "x", SIZE_MAX - 1) == ENOMEM);
-	CHECK(b.n == 100003);
-	lex_buf_free(&b);
-	CHECK(b.p == NULL && b.n == 0 && b.cap == 0);
 }
 
 static void test_reserve(void)
@@ -204,7 +182,6 @@ int main(void)
 	test_rules();
 	test_show();
 	test_strndup();
-	test_buf();
 	test_reserve();
 	test_items();
 	test_index();

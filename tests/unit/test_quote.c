@@ -4,6 +4,7 @@
  * what each refuses. The round trips through the real parsers are in
  * tests/export/test_export_tools.py.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,41 @@ static void test_buffer(void)
 	CHECK(!b.oom);
 	qb_free(&b);
 	CHECK(b.p == NULL && b.len == 0);
+}
+
+/* Growth one byte at a time, the empty string, clearing, and a size past SIZE_MAX. */
+static void test_buffer_growth(void)
+{
+	struct qbuf b = { 0 };
+	int ok = 1;
+
+	qb_clear(&b);
+	CHECK_STREQ(b.p, "");
+	CHECK(b.len == 0 && !b.oom);
+	qb_add(&b, "ab", 2);
+	qb_add(&b, "c", 1);
+	CHECK_STREQ(b.p, "abc");
+	for (int i = 0; i < 100000; i++) {
+		char c = (char)('a' + i % 26);
+
+		qb_add(&b, &c, 1);
+		ok &= !b.oom;
+	}
+	CHECK(ok);
+	CHECK(b.len == 100003 && strlen(b.p) == 100003 && b.cap > b.len);
+	CHECK(b.p[100002] == (char)('a' + 99999 % 26));
+	qb_add(&b, "x", SIZE_MAX - 1);
+	CHECK(b.oom && b.len == 100003 && b.p[100002] == (char)('a' + 99999 % 26));
+	qb_add(&b, "y", 1);
+	CHECK(b.len == 100003); /* dropped after OOM */
+	qb_free(&b);
+	CHECK(b.p == NULL && b.len == 0 && b.cap == 0 && !b.oom);
+
+	qb_add(&b, "abc", 3);
+	qb_clear(&b);
+	CHECK_STREQ(b.p, "");
+	CHECK(b.len == 0 && b.cap > 0);
+	qb_free(&b);
 }
 
 static void test_utf8(void)
@@ -146,6 +182,7 @@ static void test_strerror(void)
 int main(void)
 {
 	test_buffer();
+	test_buffer_growth();
 	test_utf8();
 	test_sh();
 	test_systemd();
