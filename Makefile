@@ -90,7 +90,7 @@ demo: build/procinit
 
 # Unit tests: one binary per module, built with ASan+UBSan against glibc.
 # test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
-UNIT_DEPS_cli := src/signames.c
+UNIT_DEPS_cli := src/signames.c src/lex.c
 UNIT_DEPS_cmdline := src/lex.c src/quote.c
 UNIT_DEPS_procfile := src/lex.c src/quote.c
 UNIT_DEPS_dotenv := src/lex.c src/quote.c
@@ -127,7 +127,7 @@ FUZZERS := procfile dotenv formation cli linesplit cmdline ctlproto
 FUZZ_SRCS_procfile := src/procfile.c src/lex.c src/diag.c
 FUZZ_SRCS_dotenv := src/dotenv.c src/lex.c src/quote.c src/diag.c
 FUZZ_SRCS_formation := src/formation.c src/lex.c src/diag.c
-FUZZ_SRCS_cli := src/cli.c src/signames.c src/diag.c
+FUZZ_SRCS_cli := src/cli.c src/signames.c src/lex.c src/diag.c
 FUZZ_SRCS_linesplit := src/linefmt.c
 FUZZ_SRCS_cmdline := src/cmdline.c src/lex.c src/quote.c
 FUZZ_SRCS_ctlproto := src/ctlproto.c src/quote.c src/lex.c src/signames.c

@@ -201,9 +201,8 @@ static int load_env_files(const struct settings *s, struct app *a)
 static int resolve_port(const struct settings *s, struct app *a)
 {
 	const struct envvar *var = envlist_find(&a->env, "PORT", 4);
+	unsigned long p;
 	const char *v;
-	char *end;
-	long p;
 
 	a->base_port = 5000;
 	if (s->port) {
@@ -213,9 +212,7 @@ static int resolve_port(const struct settings *s, struct app *a)
 	v = var ? var->value : getenv("PORT");
 	if (!v || !*v)
 		return 0;
-	errno = 0;
-	p = strtol(v, &end, 10);
-	if (*end || errno || p < 1 || p > 65535 || *v < '0' || *v > '9') {
+	if (lex_parse_uint(v, strlen(v), FORMATION_PORT_MAX, &p) || p < FORMATION_PORT_MIN) {
 		if (var && var->src)
 			log_error("%s:%u: PORT: invalid base port '%.32s' (1..65535)", var->src,
 				  var->line, v);
@@ -224,7 +221,7 @@ static int resolve_port(const struct settings *s, struct app *a)
 				  var ? "" : " (environment)", v);
 		return 2;
 	}
-	a->base_port = p;
+	a->base_port = (long)p;
 	return 0;
 }
 

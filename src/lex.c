@@ -65,6 +65,31 @@ unsigned lex_uint(size_t v)
 	return v > UINT_MAX ? UINT_MAX : (unsigned)v;
 }
 
+int lex_parse_uint(const char *s, size_t n, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	bool big = false;
+
+	if (n == 0)
+		return EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned long d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return EINVAL;
+		d = (unsigned long)(s[i] - '0');
+		/* Past MAX: the rest is still read, for EINVAL on "99999999999x". */
+		if (big || v > max / 10 || (v == max / 10 && d > max % 10))
+			big = true;
+		else
+			v = v * 10 + d;
+	}
+	if (big)
+		return ERANGE;
+	*out = v;
+	return 0;
+}
+
 char *lex_show(char *dst, const char *s, size_t n, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";

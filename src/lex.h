@@ -2,8 +2,8 @@
 /*
  * lex: the small tools every parser shares (Procfile, env files, -m, the
  * comma lists of -e/--can-die/--restart/--stop-signal): the blank and name
- * rules, bytes shown in messages, the BOM skip, a growable array, a
- * comma-list walker, and a name index that keeps lookups O(1). Pure: no
+ * rules, decimal numbers, bytes shown in messages, the BOM skip, a growable
+ * array, a comma-list walker, and a name index that keeps lookups O(1). Pure: no
  * I/O, no globals, no locks; any thread. What allocates returns 0 or ENOMEM
  * and never exits: the caller decides whether running out of memory is fatal.
  */
@@ -40,6 +40,14 @@ size_t lex_bom(const char *buf, size_t len);
 
 /* V as an unsigned for line and column numbers, saturating: 4 GiB in is not column 3. */
 unsigned lex_uint(size_t v);
+
+/*
+ * N bytes of S as a decimal in 0..MAX: digits only (no sign, no blanks, at
+ * least one digit), read without a NUL after them. 0 with the value in *OUT,
+ * EINVAL when S is not all digits (even if those are too many), ERANGE when
+ * the value is above MAX.
+ */
+int lex_parse_uint(const char *s, size_t n, unsigned long max, unsigned long *out);
 
 /* The bytes of a token a message shows at most, and the buffer lex_show needs for them. */
 #define LEX_SHOW_MAX 32

@@ -183,6 +183,15 @@ static void test_beyond_foreman(void)
 	CHECK(PARSE("procinit", "--restart-limit", "5") == 2);
 	CHECK(PARSE("procinit", "--restart-limit", "5/0") == 2);
 	CHECK(PARSE("procinit", "--restart-limit", "5/x") == 2);
+	CHECK(PARSE("procinit", "--restart-limit", "1000/1") == 0 && s.restart_max == 1000);
+	CHECK(PARSE("procinit", "--restart-limit", "007/1") == 0 && s.restart_max == 7);
+	CHECK(PARSE("procinit", "--restart-limit", "1001/10") == 2);
+	CHECK_STREQ(err, "--restart-limit: expected N/SECONDS (N 1..1000), got '1001/10'");
+	CHECK(PARSE("procinit", "--restart-limit", "99999999999999999999/10") == 2);
+	CHECK(PARSE("procinit", "--restart-limit", "+5/10") == 2);
+	CHECK(PARSE("procinit", "--restart-limit", " 5/10") == 2);
+	CHECK(PARSE("procinit", "--restart-limit", "5 /10") == 2);
+	CHECK(PARSE("procinit", "--restart-limit", "/10") == 2);
 }
 
 static void test_timeout_values(void)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for src/lex.c: the blank and name rules, the message renderer,
+ * Unit tests for src/lex.c: the blank and name rules, decimals, the message renderer,
  * the BOM skip, the growable array, the comma-list walker (empty
  * items included) and the name index (collisions, growth, 100,000 names).
  * Single-threaded; no locks.
@@ -50,6 +50,32 @@ static void test_rules(void)
 	CHECK(lex_uint(7) == 7);
 	CHECK(lex_uint((size_t)UINT_MAX + 1) == UINT_MAX);
 	CHECK(lex_uint(SIZE_MAX) == UINT_MAX);
+}
+
+static void test_parse_uint(void)
+{
+	unsigned long v = 7;
+
+	CHECK(lex_parse_uint("0", 1, 10, &v) == 0 && v == 0);
+	CHECK(lex_parse_uint("10", 2, 10, &v) == 0 && v == 10);
+	CHECK(lex_parse_uint("007", 3, 10, &v) == 0 && v == 7);
+	CHECK(lex_parse_uint("65535,x", 5, 65535, &v) == 0 && v == 65535); /* not NUL-ended */
+	CHECK(lex_parse_uint("65536", 5, 65535, &v) == ERANGE && v == 65535);
+	CHECK(lex_parse_uint("11", 2, 10, &v) == ERANGE);
+	CHECK(lex_parse_uint("18446744073709551615", 20, ULONG_MAX, &v) == 0 && v == ULONG_MAX);
+	CHECK(lex_parse_uint("18446744073709551616", 20, ULONG_MAX, &v) == ERANGE);
+	CHECK(lex_parse_uint("99999999999999999999999", 23, 10, &v) == ERANGE);
+	/* Not all digits: EINVAL, even after digits past MAX. */
+	CHECK(lex_parse_uint("", 0, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("99999999999999999999999x", 24, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("-1", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("+1", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint(" 1", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("1 ", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("0x1", 3, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("1\0", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("\xd9", 1, 10, &v) == EINVAL);
+	CHECK(v == ULONG_MAX); /* untouched by every failure */
 }
 
 static void test_show(void)
@@ -180,6 +206,7 @@ static void test_index(void)
 int main(void)
 {
 	test_rules();
+	test_parse_uint();
 	test_show();
 	test_strndup();
 	test_reserve();
