@@ -100,15 +100,6 @@ static char *dir_of(const char *path)
 	return d;
 }
 
-static const char *lookup_environ(const char *name, size_t len, void *ctx)
-{
-	(void)ctx;
-	for (char **e = environ; *e; e++)
-		if (!strncmp(*e, name, len) && (*e)[len] == '=')
-			return *e + len + 1;
-	return NULL;
-}
-
 static int load_procfile(struct app *a)
 {
 	struct diags *d = xcalloc(1, sizeof(*d));
@@ -157,7 +148,7 @@ static int load_env_file(struct app *a, char *path)
 		free(d);
 		return 2;
 	}
-	if (parsed(dotenv_parse(buf, len, path, &a->env, lookup_environ, NULL, d))) {
+	if (parsed(dotenv_parse(buf, len, path, &a->env, lex_envp_lookup, environ, d))) {
 		print_diags(path, d);
 		rc = 2;
 	}

@@ -33,7 +33,7 @@ struct field {
 struct scan {
 	const char *t;
 	size_t len, i;
-	cmdline_lookup lookup;
+	lex_lookup_fn lookup;
 	void *ctx;
 	enum need need;
 	const char *why;
@@ -493,7 +493,7 @@ static bool raw_is_exec(const struct scan *s)
 	       lex_is_blank(s->t[s->cmd_at + 4]);
 }
 
-int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx, struct cmdline *out)
+int cmdline_plan(const char *text, size_t len, lex_lookup_fn lookup, void *ctx, struct cmdline *out)
 {
 	struct scan s = { .t = text, .len = len, .lookup = lookup, .ctx = ctx };
 	const char *ifs = lookup("IFS", 3, ctx);

@@ -21,6 +21,8 @@
 
 #include <stddef.h>
 
+#include "lex.h"
+
 enum cmdline_kind { CMDLINE_DIRECT, CMDLINE_EXEC, CMDLINE_SHELL };
 
 struct cmdline {
@@ -33,15 +35,11 @@ struct cmdline {
 	const char *why; /* EXEC and SHELL: what made the shell necessary */
 };
 
-/* Value of the variable NAME (LEN bytes), or NULL when it is not set. */
-typedef const char *(*cmdline_lookup)(const char *name, size_t len, void *ctx);
-
 /*
  * Plans TEXT (LEN bytes). LOOKUP gives the values a DIRECT command's
  * expansions take (the instance's environment). Returns 0 or ENOMEM.
  */
-int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx,
-		 struct cmdline *out);
+int cmdline_plan(const char *text, size_t len, lex_lookup_fn lookup, void *ctx, struct cmdline *out);
 
 void cmdline_free(struct cmdline *c);
 

@@ -28,7 +28,7 @@ struct parser {
 	size_t len;
 	struct envlist *out;
 	const char *src;
-	env_lookup_fn lookup;
+	lex_lookup_fn lookup;
 	void *ctx;
 	struct diags *errs;
 	size_t nerr; /* counted here too: ERRS may be full and drop entries */
@@ -537,7 +537,7 @@ static int parse_entry(struct parser *p, size_t start, size_t *next)
 }
 
 int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *out,
-		 env_lookup_fn lookup, void *ctx, struct diags *errs)
+		 lex_lookup_fn lookup, void *ctx, struct diags *errs)
 {
 	struct parser p = {
 		.buf = buf,

@@ -115,6 +115,14 @@ char *lex_show(char *dst, const char *s, size_t n, size_t max)
 	return dst;
 }
 
+const char *lex_envp_lookup(const char *name, size_t len, void *ctx)
+{
+	for (char *const *e = ctx; *e; e++)
+		if (!strncmp(*e, name, len) && (*e)[len] == '=')
+			return *e + len + 1;
+	return NULL;
+}
+
 char *lex_strndup(const char *s, size_t n)
 {
 	char *d;

@@ -2,8 +2,9 @@
 /*
  * lex: the small tools every parser shares (Procfile, env files, -m, the
  * comma lists of -e/--can-die/--restart/--stop-signal): the blank and name
- * rules, decimal numbers, bytes shown in messages, the BOM skip, a growable
- * array, a comma-list walker, and a name index that keeps lookups O(1). Pure: no
+ * rules, decimal numbers, bytes shown in messages, the BOM skip, variable
+ * lookups, a growable array, a comma-list walker, and a name index that
+ * keeps lookups O(1). Pure: no
  * I/O, no globals, no locks; any thread. What allocates returns 0 or ENOMEM
  * and never exits: the caller decides whether running out of memory is fatal.
  */
@@ -60,6 +61,16 @@ int lex_parse_uint(const char *s, size_t n, unsigned long max, unsigned long *ou
  * quotes in a message is never ambiguous; "..." follows when S was longer.
  */
 char *lex_show(char *dst, const char *s, size_t n, size_t max);
+
+/*
+ * Looks up the variable NAME (LEN bytes, not NUL-terminated) for an
+ * expansion (dotenv's ${VAR}, cmdline's $VAR): its value, or NULL when it is
+ * not set. CTX is the caller's.
+ */
+typedef const char *(*lex_lookup_fn)(const char *name, size_t len, void *ctx);
+
+/* A lex_lookup_fn over CTX, an envp: a NULL-terminated array of "NAME=value". */
+const char *lex_envp_lookup(const char *name, size_t len, void *ctx);
 
 /* A NUL-terminated copy of N bytes of S, or NULL. */
 char *lex_strndup(const char *s, size_t n);

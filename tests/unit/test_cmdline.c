@@ -18,21 +18,11 @@ static char *const test_env[] = {
 	"DOLLAR=$HOME", "NL=x\ny",  "PATH=/usr/bin:/bin", NULL,
 };
 
-static const char *lookup(const char *name, size_t len, void *ctx)
-{
-	char *const *env = ctx;
-
-	for (; *env; env++)
-		if (!strncmp(*env, name, len) && (*env)[len] == '=')
-			return *env + len + 1;
-	return NULL;
-}
-
 static struct cmdline plan(const char *text)
 {
 	struct cmdline c;
 
-	CHECK(cmdline_plan(text, strlen(text), lookup, (void *)test_env, &c) == 0);
+	CHECK(cmdline_plan(text, strlen(text), lex_envp_lookup, (void *)test_env, &c) == 0);
 	return c;
 }
 
@@ -233,7 +223,7 @@ static void test_ifs(void)
 	static char *const env[] = { "IFS=:", "X=a:b", NULL };
 	struct cmdline c;
 
-	CHECK(cmdline_plan("prog $X", 7, lookup, (void *)env, &c) == 0);
+	CHECK(cmdline_plan("prog $X", 7, lex_envp_lookup, (void *)env, &c) == 0);
 	CHECK(c.kind == CMDLINE_EXEC);
 	cmdline_free(&c);
 }

@@ -78,6 +78,20 @@ static void test_parse_uint(void)
 	CHECK(v == ULONG_MAX); /* untouched by every failure */
 }
 
+static void test_envp_lookup(void)
+{
+	static char *const env[] = { "A=1", "AB=2", "E=", "NOEQ", "C=x=y", NULL };
+
+	CHECK_STREQ(lex_envp_lookup("A", 1, (void *)env), "1");
+	CHECK_STREQ(lex_envp_lookup("AB", 2, (void *)env), "2");
+	CHECK_STREQ(lex_envp_lookup("ABC", 2, (void *)env), "2"); /* LEN bytes only */
+	CHECK_STREQ(lex_envp_lookup("E", 1, (void *)env), "");
+	CHECK_STREQ(lex_envp_lookup("C", 1, (void *)env), "x=y");
+	CHECK(lex_envp_lookup("B", 1, (void *)env) == NULL);
+	CHECK(lex_envp_lookup("NOEQ", 4, (void *)env) == NULL);
+	CHECK(lex_envp_lookup("X", 1, (void *)env) == NULL);
+}
+
 static void test_show(void)
 {
 	char buf[LEX_SHOW_SIZE(LEX_SHOW_MAX)];
@@ -207,6 +221,7 @@ int main(void)
 {
 	test_rules();
 	test_parse_uint();
+	test_envp_lookup();
 	test_show();
 	test_strndup();
 	test_reserve();
