@@ -328,8 +328,7 @@ static int check_formation(const struct settings *s, struct app *a)
 		return 0;
 	d = xcalloc(1, sizeof(*d));
 	if (parsed(formation_parse(s->formation, strlen(s->formation), &a->fm, d))) {
-		for (size_t i = 0; i < d->n; i++)
-			log_error("-m: %s", d->v[i].msg);
+		print_diags("-m", d);
 		rc = 2;
 	}
 	for (size_t i = 0; i < a->fm.n; i++) {
