@@ -502,10 +502,8 @@ static int after_options(const struct settings *s, struct app *a)
 				log_error("--after: unknown process '%.64s'", eq + 1);
 			rc = 2;
 		} else {
-			size_t *v = realloc(a->after[idx], (a->n_after[idx] + 1) * sizeof(*v));
+			size_t *v = xrealloc(a->after[idx], (a->n_after[idx] + 1) * sizeof(*v));
 
-			if (!v)
-				log_die(1, "out of memory");
 			v[a->n_after[idx]++] = (size_t)dep;
 			a->after[idx] = v;
 			a->ordered = true;
@@ -513,12 +511,9 @@ static int after_options(const struct settings *s, struct app *a)
 	}
 	if (rc || !a->ordered)
 		return rc;
-	cycle = calloc(a->pf.n + 1, sizeof(*cycle));
-	if (!cycle || ready_find_cycle(a->pf.n, (const size_t *const *)a->after, a->n_after, cycle,
-				       &len) < 0) {
-		log_error("out of memory");
-		exit(1);
-	}
+	cycle = xcalloc(a->pf.n + 1, sizeof(*cycle));
+	if (ready_find_cycle(a->pf.n, (const size_t *const *)a->after, a->n_after, cycle, &len) < 0)
+		log_die(1, "out of memory");
 	if (len) {
 		char msg[512] = "";
 
@@ -554,23 +549,27 @@ static bool selected(const struct settings *s, const char *name)
 	return false;
 }
 
-/* The inherited environment minus what the env files set, plus the env files. */
-static char **base_env(struct app *a, size_t extra, size_t *n_out)
+/*
+ * Into a->base: the inherited environment minus what the env files set, plus
+ * the env files. PER_INSTANCE leaves out PORT and PS, which each instance
+ * sets itself.
+ */
+static char **base_env(struct app *a, bool per_instance)
 {
 	size_t n = 0, k = 0;
 	char **v;
 
 	for (char **e = environ; *e; e++)
 		n++;
-	v = xcalloc(n + a->env.n + extra + 1, sizeof(char *));
+	v = xcalloc(n + a->env.n + 1, sizeof(char *));
 	for (char **e = environ; *e; e++) {
 		const char *eq = strchr(*e, '=');
 		size_t klen = eq ? (size_t)(eq - *e) : strlen(*e);
 
 		if (envlist_get(&a->env, *e, klen))
 			continue;
-		if (extra && ((klen == 4 && !strncmp(*e, "PORT", 4)) ||
-			      (klen == 2 && !strncmp(*e, "PS", 2))))
+		if (per_instance && ((klen == 4 && !strncmp(*e, "PORT", 4)) ||
+				     (klen == 2 && !strncmp(*e, "PS", 2))))
 			continue;
 		v[k++] = *e;
 	}
@@ -581,13 +580,12 @@ static char **base_env(struct app *a, size_t extra, size_t *n_out)
 		size_t len = strlen(ev->key) + strlen(ev->value) + 2;
 		char *s;
 
-		if (extra && (!strcmp(ev->key, "PORT") || !strcmp(ev->key, "PS")))
+		if (per_instance && (!strcmp(ev->key, "PORT") || !strcmp(ev->key, "PS")))
 			continue;
 		s = xmalloc(len);
 		snprintf(s, len, "%s=%s", ev->key, ev->value);
 		v[k++] = s;
 	}
-	*n_out = k;
 	a->base = v;
 	a->base_n = k;
 	return v;
@@ -595,9 +593,7 @@ static char **base_env(struct app *a, size_t extra, size_t *n_out)
 
 char **app_run_env(struct app *a)
 {
-	size_t n;
-
-	return base_env(a, 0, &n);
+	return base_env(a, false);
 }
 
 static int add_instance(struct app *a, size_t type, unsigned num)
@@ -670,7 +666,7 @@ static int count_instances(const struct settings *s, const struct app *a, size_t
 
 int app_plan(const struct settings *s, struct app *a)
 {
-	size_t total, nbase;
+	size_t total;
 	int rc = 0;
 
 	for (size_t i = 0; i < s->n_names; i++) {
@@ -685,8 +681,8 @@ int app_plan(const struct settings *s, struct app *a)
 	if (rc || count_instances(s, a, &total))
 		return 2;
 	a->inst = xcalloc(total, sizeof(*a->inst));
-	base_env(a, 2, &nbase); /* into a->base: what every instance shares */
-	a->name_width = 6;      /* strlen("system") */
+	base_env(a, true); /* what every instance shares */
+	a->name_width = 6; /* strlen("system") */
 	for (size_t i = 0; i < a->pf.n; i++) {
 		unsigned count = instances_of(s, a, i);
 

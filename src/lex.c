@@ -30,7 +30,7 @@ void lex_trim(const char *s, size_t *b, size_t *e)
 		(*e)--;
 }
 
-bool lex_is_name_char(char c)
+static bool is_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '_' || c == '-';
@@ -40,7 +40,7 @@ size_t lex_name_bad(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && lex_is_name_char(s[i]))
+	while (i < n && is_name_char(s[i]))
 		i++;
 	return i;
 }

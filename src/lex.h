@@ -24,12 +24,10 @@ size_t lex_skip_blank(const char *s, size_t i, size_t end);
 void lex_trim(const char *s, size_t *b, size_t *e);
 
 /*
- * Process names (Procfile, -m, the per-type options): [A-Za-z0-9_-]. ASCII,
- * not <ctype.h>, so the locale cannot change what a name is.
+ * Process names (Procfile, -m, the per-type options) are [A-Za-z0-9_-]:
+ * ASCII, not <ctype.h>, so the locale cannot change what a name is. The
+ * offset of the first byte of S (N bytes) that is not a name character, or N.
  */
-bool lex_is_name_char(char c);
-
-/* Offset of the first byte of S (N bytes) that is not a name character, or N. */
 size_t lex_name_bad(const char *s, size_t n);
 
 /* Variable names (env files, ${VAR}): [A-Za-z_][A-Za-z0-9_]*. */

@@ -103,10 +103,6 @@ static int do_run(const struct settings *s, struct app *a)
 	long idx = a->have_procfile ? procfile_find(&a->pf, s->run_argv[0]) : -1;
 	int err;
 
-	if (!envp) {
-		log_error("out of memory");
-		return 1;
-	}
 	if (chdir(a->root) < 0) {
 		log_error("%s: %m", a->root);
 		return 2;
@@ -272,10 +268,6 @@ static int do_exec(const struct settings *s, struct app *a)
 	cfg.argv = s->run_argv;
 	cfg.dir = s->root;
 	cfg.envp = app_run_env(a);
-	if (!cfg.envp) {
-		log_error("out of memory");
-		return 1;
-	}
 	cfg.pid1 = getpid() == 1;
 	cfg.pgroup = s->pgroup;
 	cfg.verbosity = s->verbosity;

@@ -31,10 +31,11 @@ static void test_rules(void)
 	lex_trim("   ", &b, &e);
 	CHECK(b == e);
 
-	CHECK(lex_is_name_char('a') && lex_is_name_char('Z') && lex_is_name_char('0'));
-	CHECK(lex_is_name_char('_') && lex_is_name_char('-'));
-	CHECK(!lex_is_name_char('.') && !lex_is_name_char(' ') && !lex_is_name_char('\xc3'));
-	CHECK(!lex_is_name_char(':') && !lex_is_name_char('='));
+	CHECK(lex_name_bad("a", 1) == 1 && lex_name_bad("Z", 1) == 1 && lex_name_bad("0", 1) == 1);
+	CHECK(lex_name_bad("_", 1) == 1 && lex_name_bad("-", 1) == 1);
+	CHECK(lex_name_bad(".", 1) == 0 && lex_name_bad(" ", 1) == 0 &&
+	      lex_name_bad("\xc3", 1) == 0);
+	CHECK(lex_name_bad(":", 1) == 0 && lex_name_bad("=", 1) == 0);
 	CHECK(lex_name_bad("web-1_x", 7) == 7);
 	CHECK(lex_name_bad("we.b", 4) == 2);
 	CHECK(lex_name_bad("", 0) == 0);
