@@ -1107,30 +1107,3 @@ void cli_help(FILE *out)
 	help_section(out, width, "Anywhere:", in_general);
 	help_env(out, width);
 }
-
-/* ---------------------------------------------------------------- run NAME ARGS */
-
-bool cli_uses_args(const char *c)
-{
-	bool dquote = false;
-
-	for (; *c; c++) {
-		if (*c == '\\' && c[1]) {
-			c++;
-		} else if (*c == '\'' && !dquote) {
-			c = strchr(c + 1, '\'');
-			if (!c)
-				return false;
-		} else if (*c == '"') {
-			dquote = !dquote;
-		} else if (*c == '$') {
-			const char *n = c[1] == '{' ? c + 2 : c + 1;
-
-			if (*n == '@' || *n == '*' || (*n >= '1' && *n <= '9'))
-				return true;
-			if (c[1] == '$')
-				c++; /* $$ is the pid: "$$1" is not $1 */
-		}
-	}
-	return false;
-}

@@ -542,6 +542,31 @@ void cmdline_free(struct cmdline *c)
 	memset(c, 0, sizeof(*c));
 }
 
+bool cmdline_uses_args(const char *c)
+{
+	bool dquote = false;
+
+	for (; *c; c++) {
+		if (*c == '\\' && c[1]) {
+			c++;
+		} else if (*c == '\'' && !dquote) {
+			c = strchr(c + 1, '\'');
+			if (!c)
+				return false;
+		} else if (*c == '"') {
+			dquote = !dquote;
+		} else if (*c == '$') {
+			const char *n = c[1] == '{' ? c + 2 : c + 1;
+
+			if (*n == '@' || *n == '*' || (*n >= '1' && *n <= '9'))
+				return true;
+			if (c[1] == '$')
+				c++; /* $$ is the pid: "$$1" is not $1 */
+		}
+	}
+	return false;
+}
+
 const char *cmdline_kind_name(enum cmdline_kind kind)
 {
 	switch (kind) {

@@ -20,6 +20,7 @@
 #include "app.h"
 #include "cli.h"
 #include "clock.h"
+#include "cmdline.h"
 #include "control.h"
 #include "ctlclient.h"
 #include "export.h"
@@ -70,13 +71,13 @@ static int do_check(struct app *a)
 /*
  * run NAME ARGS: the entry under /bin/sh with ARGS as its positional
  * parameters, plus "$@" at its end unless it already uses them itself
- * (cli_uses_args), so that `web: exec server "$@"` gets ARGS once.
+ * (cmdline_uses_args), so that `web: exec server "$@"` gets ARGS once.
  */
 static char *run_script(const char *command)
 {
 	char *cmd;
 
-	if (cli_uses_args(command))
+	if (cmdline_uses_args(command))
 		return strdup(command);
 	/* "$@" keeps each extra argument one word, unlike foreman's join. */
 	if (asprintf(&cmd, "%s \"$@\"", command) < 0)

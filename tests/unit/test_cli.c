@@ -614,28 +614,6 @@ static void test_help_text(void)
 	free(text);
 }
 
-static void test_uses_args(void)
-{
-	CHECK(cli_uses_args("exec server \"$@\""));
-	CHECK(cli_uses_args("echo $*"));
-	CHECK(cli_uses_args("echo $1"));
-	CHECK(cli_uses_args("echo \"${1:-default}\""));
-	CHECK(cli_uses_args("echo ${@}"));
-	CHECK(cli_uses_args("echo ${10}"));
-	CHECK(cli_uses_args("for a; do echo \"$a\"; done; echo \"$9\""));
-	CHECK(cli_uses_args("echo 'it''s' $2"));
-	CHECK(!cli_uses_args("exec server"));
-	CHECK(!cli_uses_args("echo $0 $# $$ $? $HOME ${PORT}"));
-	CHECK(!cli_uses_args("echo '$@ $1'"));
-	CHECK(!cli_uses_args("echo \\$@ \\$1"));
-	CHECK(!cli_uses_args("echo $$1"));
-	CHECK(!cli_uses_args("echo 'unterminated $@"));
-	CHECK(!cli_uses_args("echo \"'\"$HOME\"'\""));
-	CHECK(cli_uses_args("echo \"'$@'\""));
-	CHECK(!cli_uses_args(""));
-	CHECK(!cli_uses_args("echo $"));
-}
-
 int main(void)
 {
 	test_defaults();
@@ -656,7 +634,6 @@ int main(void)
 	test_on_exit_and_socket();
 	test_environment();
 	test_help_text();
-	test_uses_args();
 	cli_free(&s);
 	return harness_report("test_cli");
 }

@@ -249,6 +249,28 @@ static void test_against_shell(void)
 		expect_same_as_shell(cases[i]);
 }
 
+static void test_uses_args(void)
+{
+	CHECK(cmdline_uses_args("exec server \"$@\""));
+	CHECK(cmdline_uses_args("echo $*"));
+	CHECK(cmdline_uses_args("echo $1"));
+	CHECK(cmdline_uses_args("echo \"${1:-default}\""));
+	CHECK(cmdline_uses_args("echo ${@}"));
+	CHECK(cmdline_uses_args("echo ${10}"));
+	CHECK(cmdline_uses_args("for a; do echo \"$a\"; done; echo \"$9\""));
+	CHECK(cmdline_uses_args("echo 'it''s' $2"));
+	CHECK(!cmdline_uses_args("exec server"));
+	CHECK(!cmdline_uses_args("echo $0 $# $$ $? $HOME ${PORT}"));
+	CHECK(!cmdline_uses_args("echo '$@ $1'"));
+	CHECK(!cmdline_uses_args("echo \\$@ \\$1"));
+	CHECK(!cmdline_uses_args("echo $$1"));
+	CHECK(!cmdline_uses_args("echo 'unterminated $@"));
+	CHECK(!cmdline_uses_args("echo \"'\"$HOME\"'\""));
+	CHECK(cmdline_uses_args("echo \"'$@'\""));
+	CHECK(!cmdline_uses_args(""));
+	CHECK(!cmdline_uses_args("echo $"));
+}
+
 int main(void)
 {
 	test_direct();
@@ -257,6 +279,7 @@ int main(void)
 	test_shell();
 	test_ifs();
 	test_against_shell();
+	test_uses_args();
 	CHECK_STREQ(cmdline_kind_name(CMDLINE_EXEC), "exec");
 	return harness_report("test_cmdline");
 }
