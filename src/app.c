@@ -467,7 +467,7 @@ static int ready_options(const struct settings *s, struct app *a)
 			}
 			idx = procfile_find_range(&a->pf, item, n);
 			if (!all && idx < 0) {
-				log_error("--ready: unknown process '%.*s'", (int)(n > 64 ? 64 : n),
+				log_error("--ready: unknown process '%.*s'", lex_name_width(n),
 					  item);
 				rc = 2;
 			}
@@ -496,7 +496,7 @@ static int after_options(const struct settings *s, struct app *a)
 			rc = 2;
 		} else if (idx < 0 || dep < 0) {
 			if (idx < 0)
-				log_error("--after: unknown process '%.*s'", (int)(n > 64 ? 64 : n),
+				log_error("--after: unknown process '%.*s'", lex_name_width(n),
 					  item);
 			else
 				log_error("--after: unknown process '%.64s'", eq + 1);

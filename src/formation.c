@@ -14,12 +14,6 @@
 
 #define PORT_BLOCK 100L /* foreman gives each process type 100 ports */
 
-/* Keeps a long name from pushing the rest out of a DIAG_MSG_MAX message. */
-static int name_width(size_t n)
-{
-	return n > 64 ? 64 : (int)n;
-}
-
 static long find_range(const struct formation *f, const char *name, size_t n)
 {
 	return lex_index_find(&f->index, name, n);
@@ -73,26 +67,26 @@ static int parse_item(const char *spec, size_t b, size_t e, struct formation *f,
 
 	cb = lex_skip_blank(spec, (size_t)(eq - spec) + 1, e);
 	if (cb == e) {
-		diag_add(errs, 0, lex_uint(cb + 1), "missing count for '%.*s'", name_width(namelen),
-			 spec + b);
+		diag_add(errs, 0, lex_uint(cb + 1), "missing count for '%.*s'",
+			 lex_name_width(namelen), spec + b);
 		return 0;
 	}
 	err = lex_parse_uint(spec + cb, e - cb, FORMATION_MAX, &v);
 	if (err == EINVAL) {
 		diag_add(errs, 0, lex_uint(cb + 1), "invalid count '%s' for '%.*s'",
-			 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), name_width(namelen),
+			 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), lex_name_width(namelen),
 			 spec + b);
 		return 0;
 	}
 	if (err) {
 		diag_add(errs, 0, lex_uint(cb + 1), "count %s for '%.*s' out of range 0..%d",
-			 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), name_width(namelen),
+			 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), lex_name_width(namelen),
 			 spec + b, FORMATION_MAX);
 		return 0;
 	}
 
 	if (find_range(f, spec + b, namelen) >= 0) {
-		diag_add(errs, 0, lex_uint(b + 1), "'%.*s' given twice", name_width(namelen),
+		diag_add(errs, 0, lex_uint(b + 1), "'%.*s' given twice", lex_name_width(namelen),
 			 spec + b);
 		return 0;
 	}

@@ -45,6 +45,11 @@ size_t lex_name_bad(const char *s, size_t n)
 	return i;
 }
 
+int lex_name_width(size_t n)
+{
+	return n > 64 ? 64 : (int)n;
+}
+
 bool lex_is_var_start(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';

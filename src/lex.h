@@ -30,6 +30,12 @@ void lex_trim(const char *s, size_t *b, size_t *e);
  */
 size_t lex_name_bad(const char *s, size_t n);
 
+/*
+ * The precision for "%.*s" that shows a name of N bytes, at most 64 of them,
+ * so a long name cannot push the rest out of a DIAG_MSG_MAX message.
+ */
+int lex_name_width(size_t n);
+
 /* Variable names (env files, ${VAR}): [A-Za-z_][A-Za-z0-9_]*. */
 bool lex_is_var_start(char c);
 bool lex_is_var_char(char c);

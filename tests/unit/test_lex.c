@@ -40,6 +40,9 @@ static void test_rules(void)
 	CHECK(lex_name_bad("we.b", 4) == 2);
 	CHECK(lex_name_bad("", 0) == 0);
 
+	CHECK(lex_name_width(0) == 0 && lex_name_width(64) == 64 && lex_name_width(65) == 64);
+	CHECK(lex_name_width(SIZE_MAX) == 64);
+
 	CHECK(lex_is_var_start('A') && lex_is_var_start('_') && !lex_is_var_start('1'));
 	CHECK(lex_is_var_char('1') && !lex_is_var_char('-') && !lex_is_var_char('.'));
 
