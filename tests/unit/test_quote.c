@@ -120,6 +120,10 @@ static void test_systemd(void)
 	CHECK_STREQ(out, "\"K=a\\nb $X 5%%\\r\"");
 	Q(quote_systemd_plain(&b_, "/srv/100%"));
 	CHECK_STREQ(out, "/srv/100%%");
+	Q(quote_systemd_plain(&b_, "%a%%b"));
+	CHECK_STREQ(out, "%%a%%%%b");
+	Q(quote_systemd_plain(&b_, ""));
+	CHECK(last_err == QUOTE_OK && !strcmp(out, ""));
 	Q(quote_systemd_plain(&b_, "/srv/x "));
 	CHECK(last_err == QUOTE_EDGE);
 	Q(quote_systemd_plain(&b_, "/srv/x\\"));
@@ -150,6 +154,8 @@ static void test_supervisord(void)
 	CHECK_STREQ(out, "'a\xc2\xa0'';'");
 	Q(quote_supervisord_plain(&b_, "/srv/100%"));
 	CHECK_STREQ(out, "/srv/100%%");
+	Q(quote_supervisord_plain(&b_, "%%x%"));
+	CHECK_STREQ(out, "%%%%x%%");
 	Q(quote_supervisord_plain(&b_, "/srv/a ;b"));
 	CHECK(last_err == QUOTE_COMMENT);
 	Q(quote_supervisord_plain(&b_, "/srv/%(here)s"));
