@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,18 +160,22 @@ static bool at_eol(const struct parser *p, size_t i, size_t eol)
 	return i == eol || (p->buf[i] == '\r' && i + 1 == eol);
 }
 
+__attribute__((format(printf, 4, 0))) static void vreport(struct parser *p, unsigned line,
+							  unsigned col, const char *fmt, va_list ap)
+{
+	if (p->errs)
+		diag_vadd(p->errs, line, col, fmt, ap);
+	p->nerr++;
+}
+
 __attribute__((format(printf, 4, 5))) static void report(struct parser *p, unsigned line,
 							 unsigned col, const char *fmt, ...)
 {
-	char msg[DIAG_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport(p, line, col, fmt, ap);
 	va_end(ap);
-	if (p->errs)
-		diag_add(p->errs, line, col, "%s", msg);
-	p->nerr++;
 }
 
 /* Line and column of OFF, counted from the start of the current entry. */
@@ -195,18 +198,16 @@ static void where(const struct parser *p, size_t off, unsigned *line, unsigned *
 __attribute__((format(printf, 3, 4))) static void fail(struct parser *p, size_t off,
 						       const char *fmt, ...)
 {
-	char msg[DIAG_MSG_MAX];
 	unsigned line, col;
 	va_list ap;
 
 	if (p->failed)
 		return;
 	p->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	where(p, off, &line, &col);
-	report(p, line, col, "%s", msg);
+	va_start(ap, fmt);
+	vreport(p, line, col, fmt, ap);
+	va_end(ap);
 }
 
 /*
