@@ -34,6 +34,7 @@ struct parser {
 	/* Where the current entry starts, to turn byte offsets into line:col. */
 	unsigned line;
 	size_t ls;
+	unsigned next_line; /* the line the next entry starts on, set by parse_entry */
 	/*
 	 * The current entry already has an error: report nothing more about
 	 * it (one mistake, one message) and do not set it.
@@ -434,6 +435,7 @@ static int parse_quoted(struct parser *p, size_t ks, size_t klen, size_t q, size
 		report(p, qline, qcol, "unterminated %s-quoted value",
 		       quote == '"' ? "double" : "single");
 		*next = p->len;
+		p->next_line = line;
 		return 0;
 	}
 	if (!p->failed) {
@@ -448,6 +450,8 @@ static int parse_quoted(struct parser *p, size_t ks, size_t klen, size_t q, size
 	}
 	eol = line_end(p, i);
 	*next = eol < p->len ? eol + 1 : p->len;
+	/* The value's own line feeds were counted above: none between I and EOL. */
+	p->next_line = eol < p->len ? line + 1 : line;
 	j = lex_skip_blank(buf, i + 1, eol);
 	if (!at_eol(p, j, eol) && buf[j] != '#')
 		fail(p, j, "unexpected text after closing quote");
@@ -513,6 +517,7 @@ static int parse_entry(struct parser *p, size_t start, size_t *next)
 	size_t i, ks, klen;
 
 	*next = eol < p->len ? eol + 1 : p->len;
+	p->next_line = eol < p->len ? p->line + 1 : p->line; /* parse_quoted may go further */
 	p->failed = false;
 	check_nul(p, start, eol, p->line, start);
 	i = lex_skip_blank(buf, start, eol);
@@ -550,7 +555,7 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 		.errs = errs,
 		.line = 1,
 	};
-	size_t pos = 0, next, i;
+	size_t pos = 0, next;
 	int rc = 0;
 
 	pos = lex_bom(buf, len);
@@ -558,9 +563,7 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 		rc = parse_entry(&p, pos, &next);
 		if (rc)
 			break;
-		for (i = pos; i < next; i++)
-			if (buf[i] == '\n')
-				p.line++;
+		p.line = p.next_line;
 		p.ls = next;
 		pos = next;
 	}
