@@ -90,17 +90,18 @@ demo: build/procinit
 
 # Unit tests: one binary per module, built with ASan+UBSan against glibc.
 # test_X tests src/X.c; UNIT_DEPS_X names any other module it needs.
-UNIT_DEPS_cli := src/signames.c
-UNIT_DEPS_cmdline := src/lex.c
-UNIT_DEPS_procfile := src/lex.c
-UNIT_DEPS_dotenv := src/lex.c
+UNIT_DEPS_cli := src/signames.c src/lex.c
+UNIT_DEPS_cmdline := src/lex.c src/quote.c
+UNIT_DEPS_procfile := src/lex.c src/quote.c
+UNIT_DEPS_dotenv := src/lex.c src/quote.c
 UNIT_DEPS_formation := src/lex.c
+UNIT_DEPS_quote := src/lex.c
 # h15-export: the generators the model dispatches to, and what they use.
 UNIT_DEPS_export_model := src/lex.c src/ready.c src/quote.c src/formation.c src/signames.c src/export_systemd.c \
                           src/export_supervisord.c src/export_runit.c src/export_compose.c src/export_k8s.c
-# h13-control: the wire format appends to quote.c's buffer, names signals, and
-# takes lex.c's name rule and lex_show.
-UNIT_DEPS_ctlproto := src/quote.c src/signames.c src/lex.c
+# h13-control: the wire format appends to quote.c's buffer (grown by lex.c), names
+# signals, and takes lex.c's name rule and lex_show.
+UNIT_DEPS_ctlproto := src/quote.c src/lex.c src/signames.c
 .SECONDEXPANSION:
 build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit
 	$(HOSTCC) $(HOSTCFLAGS) $(ASAN_FLAGS) -Isrc -o $@ $< src/$*.c src/diag.c $(UNIT_DEPS_$*)
@@ -125,12 +126,12 @@ build/host/procinit: $(SRCS) $(wildcard src/*.h) | build/host
 FUZZ_SECONDS ?= 15
 FUZZERS := procfile dotenv formation cli linesplit cmdline ctlproto
 FUZZ_SRCS_procfile := src/procfile.c src/lex.c src/diag.c
-FUZZ_SRCS_dotenv := src/dotenv.c src/lex.c src/diag.c
+FUZZ_SRCS_dotenv := src/dotenv.c src/lex.c src/quote.c src/diag.c
 FUZZ_SRCS_formation := src/formation.c src/lex.c src/diag.c
-FUZZ_SRCS_cli := src/cli.c src/signames.c src/diag.c
+FUZZ_SRCS_cli := src/cli.c src/signames.c src/lex.c src/diag.c
 FUZZ_SRCS_linesplit := src/linefmt.c
-FUZZ_SRCS_cmdline := src/cmdline.c src/lex.c
-FUZZ_SRCS_ctlproto := src/ctlproto.c src/quote.c src/signames.c src/lex.c
+FUZZ_SRCS_cmdline := src/cmdline.c src/lex.c src/quote.c
+FUZZ_SRCS_ctlproto := src/ctlproto.c src/quote.c src/lex.c src/signames.c
 FUZZ_FLAGS = $(REQ_CPPFLAGS) $(REQ_CFLAGS) -g -O1 -Isrc -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=undefined
 

@@ -99,15 +99,6 @@ static char *root_of(const struct settings *s)
 	return d;
 }
 
-static const char *lookup_environ(const char *name, size_t len, void *ctx)
-{
-	(void)ctx;
-	for (char **e = environ; *e; e++)
-		if (!strncmp(*e, name, len) && (*e)[len] == '=')
-			return *e + len + 1;
-	return NULL;
-}
-
 static int load_procfile(struct app *a)
 {
 	struct diags *d = xcalloc(1, sizeof(*d));
@@ -156,7 +147,7 @@ static int load_env_file(struct app *a, char *path)
 		free(d);
 		return 2;
 	}
-	if (parsed(dotenv_parse(buf, len, path, &a->env, lookup_environ, NULL, d))) {
+	if (parsed(dotenv_parse(buf, len, path, &a->env, lex_envp_lookup, environ, d))) {
 		print_diags(path, d);
 		rc = 2;
 	}
@@ -200,9 +191,8 @@ static int load_env_files(const struct settings *s, struct app *a)
 static int resolve_port(const struct settings *s, struct app *a)
 {
 	const struct envvar *var = envlist_find(&a->env, "PORT", 4);
+	unsigned long p;
 	const char *v;
-	char *end;
-	long p;
 
 	a->base_port = 5000;
 	if (s->port) {
@@ -212,9 +202,7 @@ static int resolve_port(const struct settings *s, struct app *a)
 	v = var ? var->value : getenv("PORT");
 	if (!v || !*v)
 		return 0;
-	errno = 0;
-	p = strtol(v, &end, 10);
-	if (*end || errno || p < 1 || p > 65535 || *v < '0' || *v > '9') {
+	if (lex_parse_uint(v, strlen(v), FORMATION_PORT_MAX, &p) || p < FORMATION_PORT_MIN) {
 		if (var && var->src)
 			log_error("%s:%u: PORT: invalid base port '%.32s' (1..65535)", var->src,
 				  var->line, v);
@@ -223,7 +211,7 @@ static int resolve_port(const struct settings *s, struct app *a)
 				  var ? "" : " (environment)", v);
 		return 2;
 	}
-	a->base_port = p;
+	a->base_port = (long)p;
 	return 0;
 }
 
@@ -334,8 +322,7 @@ static int check_formation(const struct settings *s, struct app *a)
 		return 0;
 	d = xcalloc(1, sizeof(*d));
 	if (parsed(formation_parse(s->formation, strlen(s->formation), &a->fm, d))) {
-		for (size_t i = 0; i < d->n; i++)
-			log_error("-m: %s", d->v[i].msg);
+		print_diags("-m", d);
 		rc = 2;
 	}
 	for (size_t i = 0; i < a->fm.n; i++) {
@@ -474,7 +461,7 @@ static int ready_options(const struct settings *s, struct app *a)
 			}
 			idx = procfile_find_range(&a->pf, item, n);
 			if (!all && idx < 0) {
-				log_error("--ready: unknown process '%.*s'", (int)(n > 64 ? 64 : n),
+				log_error("--ready: unknown process '%.*s'", lex_name_width(n),
 					  item);
 				rc = 2;
 			}
@@ -503,16 +490,14 @@ static int after_options(const struct settings *s, struct app *a)
 			rc = 2;
 		} else if (idx < 0 || dep < 0) {
 			if (idx < 0)
-				log_error("--after: unknown process '%.*s'", (int)(n > 64 ? 64 : n),
+				log_error("--after: unknown process '%.*s'", lex_name_width(n),
 					  item);
 			else
 				log_error("--after: unknown process '%.64s'", eq + 1);
 			rc = 2;
 		} else {
-			size_t *v = realloc(a->after[idx], (a->n_after[idx] + 1) * sizeof(*v));
+			size_t *v = xrealloc(a->after[idx], (a->n_after[idx] + 1) * sizeof(*v));
 
-			if (!v)
-				log_die(1, "out of memory");
 			v[a->n_after[idx]++] = (size_t)dep;
 			a->after[idx] = v;
 			a->ordered = true;
@@ -520,12 +505,9 @@ static int after_options(const struct settings *s, struct app *a)
 	}
 	if (rc || !a->ordered)
 		return rc;
-	cycle = calloc(a->pf.n + 1, sizeof(*cycle));
-	if (!cycle || ready_find_cycle(a->pf.n, (const size_t *const *)a->after, a->n_after, cycle,
-				       &len) < 0) {
-		log_error("out of memory");
-		exit(1);
-	}
+	cycle = xcalloc(a->pf.n + 1, sizeof(*cycle));
+	if (ready_find_cycle(a->pf.n, (const size_t *const *)a->after, a->n_after, cycle, &len) < 0)
+		log_die(1, "out of memory");
 	if (len) {
 		char msg[512] = "";
 
@@ -561,23 +543,27 @@ static bool selected(const struct settings *s, const char *name)
 	return false;
 }
 
-/* The inherited environment minus what the env files set, plus the env files. */
-static char **base_env(struct app *a, size_t extra, size_t *n_out)
+/*
+ * Into a->base: the inherited environment minus what the env files set, plus
+ * the env files. PER_INSTANCE leaves out PORT and PS, which each instance
+ * sets itself.
+ */
+static char **base_env(struct app *a, bool per_instance)
 {
 	size_t n = 0, k = 0;
 	char **v;
 
 	for (char **e = environ; *e; e++)
 		n++;
-	v = xcalloc(n + a->env.n + extra + 1, sizeof(char *));
+	v = xcalloc(n + a->env.n + 1, sizeof(char *));
 	for (char **e = environ; *e; e++) {
 		const char *eq = strchr(*e, '=');
 		size_t klen = eq ? (size_t)(eq - *e) : strlen(*e);
 
 		if (envlist_get(&a->env, *e, klen))
 			continue;
-		if (extra && ((klen == 4 && !strncmp(*e, "PORT", 4)) ||
-			      (klen == 2 && !strncmp(*e, "PS", 2))))
+		if (per_instance && ((klen == 4 && !strncmp(*e, "PORT", 4)) ||
+				     (klen == 2 && !strncmp(*e, "PS", 2))))
 			continue;
 		v[k++] = *e;
 	}
@@ -588,13 +574,12 @@ static char **base_env(struct app *a, size_t extra, size_t *n_out)
 		size_t len = strlen(ev->key) + strlen(ev->value) + 2;
 		char *s;
 
-		if (extra && (!strcmp(ev->key, "PORT") || !strcmp(ev->key, "PS")))
+		if (per_instance && (!strcmp(ev->key, "PORT") || !strcmp(ev->key, "PS")))
 			continue;
 		s = xmalloc(len);
 		snprintf(s, len, "%s=%s", ev->key, ev->value);
 		v[k++] = s;
 	}
-	*n_out = k;
 	a->base = v;
 	a->base_n = k;
 	return v;
@@ -602,9 +587,7 @@ static char **base_env(struct app *a, size_t extra, size_t *n_out)
 
 char **app_run_env(struct app *a)
 {
-	size_t n;
-
-	return base_env(a, 0, &n);
+	return base_env(a, false);
 }
 
 static int add_instance(struct app *a, size_t type, unsigned num)
@@ -677,7 +660,7 @@ static int count_instances(const struct settings *s, const struct app *a, size_t
 
 int app_plan(const struct settings *s, struct app *a)
 {
-	size_t total, nbase;
+	size_t total;
 	int rc = 0;
 
 	for (size_t i = 0; i < s->n_names; i++) {
@@ -692,8 +675,8 @@ int app_plan(const struct settings *s, struct app *a)
 	if (rc || count_instances(s, a, &total))
 		return 2;
 	a->inst = xcalloc(total, sizeof(*a->inst));
-	base_env(a, 2, &nbase); /* into a->base: what every instance shares */
-	a->name_width = 6;      /* strlen("system") */
+	base_env(a, true); /* what every instance shares */
+	a->name_width = 6; /* strlen("system") */
 	for (size_t i = 0; i < a->pf.n; i++) {
 		unsigned count = instances_of(s, a, i);
 

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include "ctlpath.h"
+#include "lex.h"
 #include "signames.h"
 
 #include <errno.h>
@@ -139,21 +140,17 @@ int cli_parse_timeout(const char *text, double *out)
 	return 0;
 }
 
-/* A decimal in LO..HI, digits only: 0, EINVAL or ERANGE. */
+/* A decimal in LO..HI (0 <= LO <= HI), digits only: 0, EINVAL or ERANGE. */
 static int parse_long(const char *text, long lo, long hi, long *out)
 {
-	char *end;
-	long v;
+	unsigned long v;
+	int err = lex_parse_uint(text, strlen(text), (unsigned long)hi, &v);
 
-	if (*text < '0' || *text > '9')
-		return EINVAL;
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (*end)
-		return EINVAL;
-	if (errno == ERANGE || v < lo || v > hi)
+	if (err)
+		return err;
+	if (v < (unsigned long)lo)
 		return ERANGE;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 
@@ -254,12 +251,9 @@ static int parse_restart_limit(struct parse *p, const struct cli_option *o, cons
 {
 	struct settings *s = p->s;
 	const char *slash = strchr(val, '/');
-	char *end;
-	long n;
+	unsigned long n;
 
-	errno = 0;
-	n = strtol(val, &end, 10);
-	if (!slash || end != slash || *val < '0' || *val > '9' || errno || n < 1 || n > 1000 ||
+	if (!slash || lex_parse_uint(val, (size_t)(slash - val), 1000, &n) || n < 1 ||
 	    cli_parse_timeout(slash + 1, &s->restart_window) || s->restart_window <= 0)
 		return fail(p, "%s: expected N/SECONDS (N 1..1000), got '%.32s'", flag, val);
 	s->restart_max = (unsigned)n;
@@ -1085,31 +1079,4 @@ void cli_help(FILE *out)
 	fprintf(out, "  %-*s %s\n", width, left, "before the verb: where the socket is");
 	help_section(out, width, "Anywhere:", in_general);
 	help_env(out, width);
-}
-
-/* ---------------------------------------------------------------- run NAME ARGS */
-
-bool cli_uses_args(const char *c)
-{
-	bool dquote = false;
-
-	for (; *c; c++) {
-		if (*c == '\\' && c[1]) {
-			c++;
-		} else if (*c == '\'' && !dquote) {
-			c = strchr(c + 1, '\'');
-			if (!c)
-				return false;
-		} else if (*c == '"') {
-			dquote = !dquote;
-		} else if (*c == '$') {
-			const char *n = c[1] == '{' ? c + 2 : c + 1;
-
-			if (*n == '@' || *n == '*' || (*n >= '1' && *n <= '9'))
-				return true;
-			if (c[1] == '$')
-				c++; /* $$ is the pid: "$$1" is not $1 */
-		}
-	}
-	return false;
 }

@@ -132,11 +132,4 @@ const char *cli_command_name(enum cli_command cmd);
 /* Parses a timeout in seconds ("5", "0.5"): 0 or EINVAL/ERANGE. */
 int cli_parse_timeout(const char *text, double *out);
 
-/*
- * Whether a shell command uses its positional parameters ($@, $*, $1..$9,
- * ${@...}, ${1...}) outside single quotes: then `run NAME ARGS` passes ARGS
- * as those parameters only, instead of appending "$@".
- */
-bool cli_uses_args(const char *command);
-
 #endif

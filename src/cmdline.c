@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lex.h"
+#include "quote.h"
 
 /* How much shell a command needs; the pass only ever raises it. */
 enum need { NEED_NONE, NEED_EXEC, NEED_SHELL };
@@ -25,15 +26,14 @@ struct strv {
 };
 
 struct field {
-	char *s;
-	size_t len, cap;
+	struct qbuf b;
 	bool started; /* a quoted "" makes an empty word; an empty $X makes none */
 };
 
 struct scan {
 	const char *t;
 	size_t len, i;
-	cmdline_lookup lookup;
+	lex_lookup_fn lookup;
 	void *ctx;
 	enum need need;
 	const char *why;
@@ -61,11 +61,8 @@ static void put(struct scan *s, char c)
 {
 	if (s->oom || s->need != NEED_NONE)
 		return; /* the words are only needed for DIRECT */
-	if (lex_reserve(&s->f.s, &s->f.cap, s->f.len + 2, 1)) {
-		s->oom = true;
-		return;
-	}
-	s->f.s[s->f.len++] = c;
+	qb_add(&s->f.b, &c, 1);
+	s->oom = s->f.b.oom;
 	s->f.started = true;
 }
 
@@ -84,8 +81,8 @@ static void push(struct scan *s, struct strv *to, char *str)
 static void end_field(struct scan *s, struct strv *to)
 {
 	if (s->f.started && !s->oom && s->need == NEED_NONE)
-		push(s, to, lex_strndup(s->f.s ? s->f.s : "", s->f.len));
-	s->f.len = 0;
+		push(s, to, lex_strndup(s->f.b.p ? s->f.b.p : "", s->f.b.len));
+	qb_clear(&s->f.b);
 	s->f.started = false;
 }
 
@@ -353,7 +350,7 @@ static void word(struct scan *s)
 		}
 	}
 	if (target) {
-		s->f.len = 0;
+		qb_clear(&s->f.b);
 		s->f.started = false;
 		return;
 	}
@@ -496,7 +493,7 @@ static bool raw_is_exec(const struct scan *s)
 	       lex_is_blank(s->t[s->cmd_at + 4]);
 }
 
-int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx, struct cmdline *out)
+int cmdline_plan(const char *text, size_t len, lex_lookup_fn lookup, void *ctx, struct cmdline *out)
 {
 	struct scan s = { .t = text, .len = len, .lookup = lookup, .ctx = ctx };
 	const char *ifs = lookup("IFS", 3, ctx);
@@ -506,7 +503,7 @@ int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx,
 		raise_need(&s, NEED_EXEC, "IFS is set"); /* splitting would differ */
 	scan(&s);
 	judge(&s);
-	free(s.f.s);
+	qb_free(&s.f.b);
 	if (s.oom) {
 		free_strv(&s.words);
 		free_strv(&s.assign);
@@ -543,6 +540,31 @@ void cmdline_free(struct cmdline *c)
 	free(c->assign);
 	free(c->script);
 	memset(c, 0, sizeof(*c));
+}
+
+bool cmdline_uses_args(const char *c)
+{
+	bool dquote = false;
+
+	for (; *c; c++) {
+		if (*c == '\\' && c[1]) {
+			c++;
+		} else if (*c == '\'' && !dquote) {
+			c = strchr(c + 1, '\'');
+			if (!c)
+				return false;
+		} else if (*c == '"') {
+			dquote = !dquote;
+		} else if (*c == '$') {
+			const char *n = c[1] == '{' ? c + 2 : c + 1;
+
+			if (*n == '@' || *n == '*' || (*n >= '1' && *n <= '9'))
+				return true;
+			if (c[1] == '$')
+				c++; /* $$ is the pid: "$$1" is not $1 */
+		}
+	}
+	return false;
 }
 
 const char *cmdline_kind_name(enum cmdline_kind kind)

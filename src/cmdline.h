@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmdline: how a Procfile command is started so that the program itself is
- * procinit's child. Pure: text and a variable lookup in, a plan out; no I/O,
- * no globals; called from the main thread before any child exists.
+ * procinit's child, and whether it reads positional parameters (for `run
+ * NAME ARGS`). Pure: text and a variable lookup in, a plan out; no I/O, no
+ * globals; called from the main thread before any child exists.
  *
  * Three kinds, decided by what the text needs:
  * - DIRECT: one simple command made only of words, quotes, backslashes,
@@ -19,7 +20,10 @@
 #ifndef PROCINIT_CMDLINE_H
 #define PROCINIT_CMDLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "lex.h"
 
 enum cmdline_kind { CMDLINE_DIRECT, CMDLINE_EXEC, CMDLINE_SHELL };
 
@@ -33,17 +37,20 @@ struct cmdline {
 	const char *why; /* EXEC and SHELL: what made the shell necessary */
 };
 
-/* Value of the variable NAME (LEN bytes), or NULL when it is not set. */
-typedef const char *(*cmdline_lookup)(const char *name, size_t len, void *ctx);
-
 /*
  * Plans TEXT (LEN bytes). LOOKUP gives the values a DIRECT command's
  * expansions take (the instance's environment). Returns 0 or ENOMEM.
  */
-int cmdline_plan(const char *text, size_t len, cmdline_lookup lookup, void *ctx,
-		 struct cmdline *out);
+int cmdline_plan(const char *text, size_t len, lex_lookup_fn lookup, void *ctx, struct cmdline *out);
 
 void cmdline_free(struct cmdline *c);
+
+/*
+ * Whether a shell command uses its positional parameters ($@, $*, $1..$9,
+ * ${@...}, ${1...}) outside single quotes: then `run NAME ARGS` passes ARGS
+ * as those parameters only, instead of appending "$@".
+ */
+bool cmdline_uses_args(const char *command);
 
 const char *cmdline_kind_name(enum cmdline_kind kind);
 

@@ -7,18 +7,23 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void diag_add(struct diags *d, unsigned line, unsigned col, const char *fmt, ...)
+void diag_vadd(struct diags *d, unsigned line, unsigned col, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (d->n >= DIAG_LIMIT) {
 		d->dropped++;
 		return;
 	}
 	d->v[d->n].line = line;
 	d->v[d->n].col = col;
-	va_start(ap, fmt);
 	vsnprintf(d->v[d->n].msg, sizeof(d->v[d->n].msg), fmt, ap);
-	va_end(ap);
 	d->n++;
+}
+
+void diag_add(struct diags *d, unsigned line, unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, line, col, fmt, ap);
+	va_end(ap);
 }

@@ -6,6 +6,7 @@
 #ifndef PROCINIT_DIAG_H
 #define PROCINIT_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define DIAG_MSG_MAX 160
@@ -25,5 +26,8 @@ struct diags {
 
 void diag_add(struct diags *d, unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* diag_add for a caller that is itself printf-like: AP is its arguments. */
+void diag_vadd(struct diags *d, unsigned line, unsigned col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 #endif

@@ -10,11 +10,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lex.h"
+#include "quote.h"
 
 /* One open ${NAME:-default} whose closing brace is still ahead. */
 struct frame {
@@ -27,19 +27,20 @@ struct parser {
 	size_t len;
 	struct envlist *out;
 	const char *src;
-	env_lookup_fn lookup;
+	lex_lookup_fn lookup;
 	void *ctx;
 	struct diags *errs;
 	size_t nerr; /* counted here too: ERRS may be full and drop entries */
 	/* Where the current entry starts, to turn byte offsets into line:col. */
 	unsigned line;
 	size_t ls;
+	unsigned next_line; /* the line the next entry starts on, set by parse_entry */
 	/*
 	 * The current entry already has an error: report nothing more about
 	 * it (one mistake, one message) and do not set it.
 	 */
 	bool failed;
-	struct lex_buf val;
+	struct qbuf val; /* the value being built */
 	size_t produced; /* bytes of every value so far, against DOTENV_TOTAL_MAX */
 	struct frame *stack;
 	size_t stack_cap;
@@ -113,13 +114,14 @@ void envlist_free(struct envlist *l)
 static int val_put(struct parser *p, const char *s, size_t n)
 {
 	/* $A$A$A... doubles per line: without a bound, 200 bytes ask for gigabytes. */
-	if (n > DOTENV_VALUE_MAX || p->val.n > DOTENV_VALUE_MAX - n)
+	if (n > DOTENV_VALUE_MAX || p->val.len > DOTENV_VALUE_MAX - n)
 		return EFBIG;
 	/* And B1=$A, B2=$A, ... copies a 1 MiB value per line of 5 bytes. */
 	if (p->produced > DOTENV_TOTAL_MAX - n)
 		return E2BIG;
 	p->produced += n;
-	return lex_buf_put(&p->val, s, n);
+	qb_add(&p->val, s, n);
+	return p->val.oom ? ENOMEM : 0;
 }
 
 static int val_putc(struct parser *p, char c)
@@ -159,18 +161,22 @@ static bool at_eol(const struct parser *p, size_t i, size_t eol)
 	return i == eol || (p->buf[i] == '\r' && i + 1 == eol);
 }
 
+__attribute__((format(printf, 4, 0))) static void vreport(struct parser *p, unsigned line,
+							  unsigned col, const char *fmt, va_list ap)
+{
+	if (p->errs)
+		diag_vadd(p->errs, line, col, fmt, ap);
+	p->nerr++;
+}
+
 __attribute__((format(printf, 4, 5))) static void report(struct parser *p, unsigned line,
 							 unsigned col, const char *fmt, ...)
 {
-	char msg[DIAG_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport(p, line, col, fmt, ap);
 	va_end(ap);
-	if (p->errs)
-		diag_add(p->errs, line, col, "%s", msg);
-	p->nerr++;
 }
 
 /* Line and column of OFF, counted from the start of the current entry. */
@@ -193,18 +199,16 @@ static void where(const struct parser *p, size_t off, unsigned *line, unsigned *
 __attribute__((format(printf, 3, 4))) static void fail(struct parser *p, size_t off,
 						       const char *fmt, ...)
 {
-	char msg[DIAG_MSG_MAX];
 	unsigned line, col;
 	va_list ap;
 
 	if (p->failed)
 		return;
 	p->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	where(p, off, &line, &col);
-	report(p, line, col, "%s", msg);
+	va_start(ap, fmt);
+	vreport(p, line, col, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -332,7 +336,7 @@ static int expand(struct parser *p, size_t s, size_t e, bool dq)
 	bool emit = true;
 	int rc = 0;
 
-	p->val.n = 0;
+	qb_clear(&p->val);
 	while (i < e && !rc) {
 		char c = buf[i];
 
@@ -377,7 +381,7 @@ static int expand(struct parser *p, size_t s, size_t e, bool dq)
 		fail(p, p->stack[0].dollar, "unterminated ${...}");
 		return 0;
 	}
-	return lex_buf_finish(&p->val);
+	return p->val.oom ? ENOMEM : 0;
 }
 
 /* Sets KEY (at KS) to VALUE and records where that happened. */
@@ -431,22 +435,23 @@ static int parse_quoted(struct parser *p, size_t ks, size_t klen, size_t q, size
 		report(p, qline, qcol, "unterminated %s-quoted value",
 		       quote == '"' ? "double" : "single");
 		*next = p->len;
+		p->next_line = line;
 		return 0;
 	}
 	if (!p->failed) {
 		if (quote == '"') {
 			rc = expand(p, q + 1, i, true);
 		} else {
-			p->val.n = 0;
+			qb_clear(&p->val);
 			rc = val_put(p, buf + q + 1, i - q - 1);
-			if (!rc)
-				rc = lex_buf_finish(&p->val);
 		}
 		if (rc)
 			return rc;
 	}
 	eol = line_end(p, i);
 	*next = eol < p->len ? eol + 1 : p->len;
+	/* The value's own line feeds were counted above: none between I and EOL. */
+	p->next_line = eol < p->len ? line + 1 : line;
 	j = lex_skip_blank(buf, i + 1, eol);
 	if (!at_eol(p, j, eol) && buf[j] != '#')
 		fail(p, j, "unexpected text after closing quote");
@@ -512,6 +517,7 @@ static int parse_entry(struct parser *p, size_t start, size_t *next)
 	size_t i, ks, klen;
 
 	*next = eol < p->len ? eol + 1 : p->len;
+	p->next_line = eol < p->len ? p->line + 1 : p->line; /* parse_quoted may go further */
 	p->failed = false;
 	check_nul(p, start, eol, p->line, start);
 	i = lex_skip_blank(buf, start, eol);
@@ -537,7 +543,7 @@ static int parse_entry(struct parser *p, size_t start, size_t *next)
 }
 
 int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *out,
-		 env_lookup_fn lookup, void *ctx, struct diags *errs)
+		 lex_lookup_fn lookup, void *ctx, struct diags *errs)
 {
 	struct parser p = {
 		.buf = buf,
@@ -549,7 +555,7 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 		.errs = errs,
 		.line = 1,
 	};
-	size_t pos = 0, next, i;
+	size_t pos = 0, next;
 	int rc = 0;
 
 	pos = lex_bom(buf, len);
@@ -557,13 +563,11 @@ int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *o
 		rc = parse_entry(&p, pos, &next);
 		if (rc)
 			break;
-		for (i = pos; i < next; i++)
-			if (buf[i] == '\n')
-				p.line++;
+		p.line = p.next_line;
 		p.ls = next;
 		pos = next;
 	}
-	lex_buf_free(&p.val);
+	qb_free(&p.val);
 	free(p.stack);
 	if (rc == EFBIG) {
 		report(&p, p.line, 0, "value longer than %d bytes", DOTENV_VALUE_MAX);

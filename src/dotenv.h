@@ -40,12 +40,6 @@ const char *envlist_get(const struct envlist *l, const char *key, size_t keylen)
 void envlist_free(struct envlist *l);
 
 /*
- * Looks up a variable of the inherited environment for ${VAR} expansion;
- * returns NULL when unset. NAME is not NUL-terminated.
- */
-typedef const char *(*env_lookup_fn)(const char *name, size_t namelen, void *ctx);
-
-/*
  * Parses LEN bytes of BUF into OUT, which may already hold variables from
  * earlier files (later definitions win). ${VAR} looks in OUT first, then
  * LOOKUP (may be NULL). Errors go to ERRS as line/col of BUF. Each variable
@@ -54,6 +48,6 @@ typedef const char *(*env_lookup_fn)(const char *name, size_t namelen, void *ctx
  * Returns 0, EINVAL when ERRS got entries, or ENOMEM.
  */
 int dotenv_parse(const char *buf, size_t len, const char *src, struct envlist *out,
-		 env_lookup_fn lookup, void *ctx, struct diags *errs);
+		 lex_lookup_fn lookup, void *ctx, struct diags *errs);
 
 #endif

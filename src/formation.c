@@ -12,15 +12,7 @@
 
 #include "lex.h"
 
-#define PORT_MIN 1L
-#define PORT_MAX 65535L
 #define PORT_BLOCK 100L /* foreman gives each process type 100 ports */
-
-/* Keeps a long name from pushing the rest out of a DIAG_MSG_MAX message. */
-static int name_width(size_t n)
-{
-	return n > 64 ? 64 : (int)n;
-}
 
 static long find_range(const struct formation *f, const char *name, size_t n)
 {
@@ -44,19 +36,15 @@ static int append(struct formation *f, size_t *cap, const char *name, size_t n, 
 	return 0;
 }
 
-/*
- * Parses the item at offsets B..E of SPEC (blanks already trimmed). COPY is
- * SPEC with a NUL after it, because strtoul needs a terminated string; it
- * stops at the ',' or blank that ends the count, and endptr tells us so.
- */
-static int parse_item(const char *spec, const char *copy, size_t b, size_t e, struct formation *f,
-		      size_t *cap, struct diags *errs)
+/* Parses the item at offsets B..E of SPEC (blanks already trimmed). */
+static int parse_item(const char *spec, size_t b, size_t e, struct formation *f, size_t *cap,
+		      struct diags *errs)
 {
 	const char *eq = memchr(spec + b, '=', e - b);
 	size_t ne, cb, i, namelen;
 	char shown[LEX_SHOW_SIZE(LEX_SHOW_MAX)];
 	unsigned long v;
-	char *end;
+	int err;
 
 	if (!eq) {
 		diag_add(errs, 0, lex_uint(b + 1), "expected name=count");
@@ -79,35 +67,30 @@ static int parse_item(const char *spec, const char *copy, size_t b, size_t e, st
 
 	cb = lex_skip_blank(spec, (size_t)(eq - spec) + 1, e);
 	if (cb == e) {
-		diag_add(errs, 0, lex_uint(cb + 1), "missing count for '%.*s'", name_width(namelen),
+		diag_add(errs, 0, lex_uint(cb + 1), "missing count for '%.*s'",
+			 lex_name_width(namelen), spec + b);
+		return 0;
+	}
+	err = lex_parse_uint(spec + cb, e - cb, FORMATION_MAX, &v);
+	if (err == EINVAL) {
+		diag_add(errs, 0, lex_uint(cb + 1), "invalid count '%s' for '%.*s'",
+			 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), lex_name_width(namelen),
 			 spec + b);
 		return 0;
 	}
-	/* strtoul would accept leading blanks, a sign, and "-1" as ULONG_MAX. */
-	if (spec[cb] < '0' || spec[cb] > '9')
-		goto bad_count;
-	errno = 0;
-	v = strtoul(copy + cb, &end, 10);
-	if (end != copy + e)
-		goto bad_count;
-	if (errno == ERANGE || v > FORMATION_MAX) {
+	if (err) {
 		diag_add(errs, 0, lex_uint(cb + 1), "count %s for '%.*s' out of range 0..%d",
-			 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), name_width(namelen),
+			 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), lex_name_width(namelen),
 			 spec + b, FORMATION_MAX);
 		return 0;
 	}
 
 	if (find_range(f, spec + b, namelen) >= 0) {
-		diag_add(errs, 0, lex_uint(b + 1), "'%.*s' given twice", name_width(namelen),
+		diag_add(errs, 0, lex_uint(b + 1), "'%.*s' given twice", lex_name_width(namelen),
 			 spec + b);
 		return 0;
 	}
 	return append(f, cap, spec + b, namelen, (unsigned)v);
-
-bad_count:
-	diag_add(errs, 0, lex_uint(cb + 1), "invalid count '%s' for '%.*s'",
-		 lex_show(shown, spec + cb, e - cb, LEX_SHOW_MAX), name_width(namelen), spec + b);
-	return 0;
 }
 
 int formation_parse(const char *spec, size_t len, struct formation *out, struct diags *errs)
@@ -115,7 +98,6 @@ int formation_parse(const char *spec, size_t len, struct formation *out, struct 
 	size_t errs_before = errs->n + errs->dropped;
 	size_t cap = 0, pos = 0;
 	struct lex_item it;
-	char *copy;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -123,17 +105,13 @@ int formation_parse(const char *spec, size_t len, struct formation *out, struct 
 		diag_add(errs, 0, 1, "empty formation");
 		return EINVAL;
 	}
-	copy = lex_strndup(spec, len);
-	if (!copy)
-		return ENOMEM;
 	while (!err && lex_next_item(spec, len, &pos, &it)) {
 		lex_trim(spec, &it.b, &it.e);
 		if (it.b == it.e)
 			diag_add(errs, 0, lex_uint(it.b + 1), "empty item");
 		else
-			err = parse_item(spec, copy, it.b, it.e, out, &cap, errs);
+			err = parse_item(spec, it.b, it.e, out, &cap, errs);
 	}
-	free(copy);
 
 	if (err) {
 		formation_free(out);
@@ -168,13 +146,14 @@ int formation_port(long base, size_t type_index, unsigned instance, long *port)
 {
 	long p;
 
-	if (base < PORT_MIN || base > PORT_MAX || instance == 0)
+	if (base < FORMATION_PORT_MIN || base > FORMATION_PORT_MAX || instance == 0)
 		return ERANGE;
 	/* Bounding both terms first keeps the sum far inside a long. */
-	if (type_index > (size_t)(PORT_MAX / PORT_BLOCK) || instance - 1 > (unsigned)PORT_MAX)
+	if (type_index > (size_t)(FORMATION_PORT_MAX / PORT_BLOCK) ||
+	    instance - 1 > (unsigned)FORMATION_PORT_MAX)
 		return ERANGE;
 	p = base + PORT_BLOCK * (long)type_index + (long)(instance - 1);
-	if (p > PORT_MAX)
+	if (p > FORMATION_PORT_MAX)
 		return ERANGE;
 	*port = p;
 	return 0;
@@ -189,8 +168,8 @@ unsigned formation_first_bad_port(long base, size_t type_index, unsigned count)
 		return 0;
 	if (formation_port(base, type_index, 1, &p))
 		return 1;
-	/* The first instance fits, so P = base + 100 * type_index <= PORT_MAX. */
-	return (unsigned)(PORT_MAX - p + 2);
+	/* The first instance fits, so P = base + 100 * type_index <= FORMATION_PORT_MAX. */
+	return (unsigned)(FORMATION_PORT_MAX - p + 2);
 }
 
 void formation_free(struct formation *f)

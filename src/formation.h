@@ -13,6 +13,8 @@
 
 #define FORMATION_MAX 10000       /* instances of one type */
 #define FORMATION_TOTAL_MAX 10000 /* instances in all: each is a process and a thread */
+#define FORMATION_PORT_MIN 1L     /* the base port and every instance's port */
+#define FORMATION_PORT_MAX 65535L
 
 struct formation_entry {
 	char *name; /* a process type name, or "all" */

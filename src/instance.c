@@ -33,19 +33,10 @@ static void env_put(char **env, size_t *n, char *var)
 	env[*n] = NULL;
 }
 
-static const char *env_lookup(const char *name, size_t len, void *ctx)
-{
-	char *const *env = ctx;
-
-	for (; *env; env++)
-		if (!strncmp(*env, name, len) && (*env)[len] == '=')
-			return *env + len + 1;
-	return NULL;
-}
-
 static int plan_command(struct instance *in)
 {
-	int err = cmdline_plan(in->command, strlen(in->command), env_lookup, in->envp, &in->cmd);
+	int err =
+		cmdline_plan(in->command, strlen(in->command), lex_envp_lookup, in->envp, &in->cmd);
 	size_t n;
 
 	if (err)

@@ -30,7 +30,7 @@ void lex_trim(const char *s, size_t *b, size_t *e)
 		(*e)--;
 }
 
-bool lex_is_name_char(char c)
+static bool is_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '_' || c == '-';
@@ -40,9 +40,14 @@ size_t lex_name_bad(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && lex_is_name_char(s[i]))
+	while (i < n && is_name_char(s[i]))
 		i++;
 	return i;
+}
+
+int lex_name_width(size_t n)
+{
+	return n > 64 ? 64 : (int)n;
 }
 
 bool lex_is_var_start(char c)
@@ -63,6 +68,31 @@ size_t lex_bom(const char *buf, size_t len)
 unsigned lex_uint(size_t v)
 {
 	return v > UINT_MAX ? UINT_MAX : (unsigned)v;
+}
+
+int lex_parse_uint(const char *s, size_t n, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	bool big = false;
+
+	if (n == 0)
+		return EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned long d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return EINVAL;
+		d = (unsigned long)(s[i] - '0');
+		/* Past MAX: the rest is still read, for EINVAL on "99999999999x". */
+		if (big || v > max / 10 || (v == max / 10 && d > max % 10))
+			big = true;
+		else
+			v = v * 10 + d;
+	}
+	if (big)
+		return ERANGE;
+	*out = v;
+	return 0;
 }
 
 char *lex_show(char *dst, const char *s, size_t n, size_t max)
@@ -88,6 +118,14 @@ char *lex_show(char *dst, const char *s, size_t n, size_t max)
 	}
 	dst[o] = '\0';
 	return dst;
+}
+
+const char *lex_envp_lookup(const char *name, size_t len, void *ctx)
+{
+	for (char *const *e = ctx; *e; e++)
+		if (!strncmp(*e, name, len) && (*e)[len] == '=')
+			return *e + len + 1;
+	return NULL;
 }
 
 char *lex_strndup(const char *s, size_t n)
@@ -126,37 +164,6 @@ int lex_reserve(void *vec, size_t *cap, size_t need, size_t size)
 	memcpy(vec, &nv, sizeof(nv));
 	*cap = ncap;
 	return 0;
-}
-
-int lex_buf_put(struct lex_buf *b, const char *s, size_t n)
-{
-	/* One spare byte always, for lex_buf_finish's NUL. */
-	if (n >= SIZE_MAX - b->n || lex_reserve(&b->p, &b->cap, b->n + n + 1, 1))
-		return ENOMEM;
-	if (n)
-		memcpy(b->p + b->n, s, n);
-	b->n += n;
-	return 0;
-}
-
-int lex_buf_putc(struct lex_buf *b, char c)
-{
-	return lex_buf_put(b, &c, 1);
-}
-
-int lex_buf_finish(struct lex_buf *b)
-{
-	if (lex_buf_put(b, "", 0))
-		return ENOMEM;
-	b->p[b->n] = '\0';
-	return 0;
-}
-
-void lex_buf_free(struct lex_buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->n = b->cap = 0;
 }
 
 bool lex_next_item(const char *s, size_t len, size_t *pos, struct lex_item *item)

@@ -2,8 +2,9 @@
 /*
  * lex: the small tools every parser shares (Procfile, env files, -m, the
  * comma lists of -e/--can-die/--restart/--stop-signal): the blank and name
- * rules, bytes shown in messages, the BOM skip, a growable buffer and array,
- * a comma-list walker, and a name index that keeps lookups O(1). Pure: no
+ * rules, decimal numbers, bytes shown in messages, the BOM skip, variable
+ * lookups, a growable array, a comma-list walker, and a name index that
+ * keeps lookups O(1). Pure: no
  * I/O, no globals, no locks; any thread. What allocates returns 0 or ENOMEM
  * and never exits: the caller decides whether running out of memory is fatal.
  */
@@ -23,13 +24,17 @@ size_t lex_skip_blank(const char *s, size_t i, size_t end);
 void lex_trim(const char *s, size_t *b, size_t *e);
 
 /*
- * Process names (Procfile, -m, the per-type options): [A-Za-z0-9_-]. ASCII,
- * not <ctype.h>, so the locale cannot change what a name is.
+ * Process names (Procfile, -m, the per-type options) are [A-Za-z0-9_-]:
+ * ASCII, not <ctype.h>, so the locale cannot change what a name is. The
+ * offset of the first byte of S (N bytes) that is not a name character, or N.
  */
-bool lex_is_name_char(char c);
-
-/* Offset of the first byte of S (N bytes) that is not a name character, or N. */
 size_t lex_name_bad(const char *s, size_t n);
+
+/*
+ * The precision for "%.*s" that shows a name of N bytes, at most 64 of them,
+ * so a long name cannot push the rest out of a DIAG_MSG_MAX message.
+ */
+int lex_name_width(size_t n);
 
 /* Variable names (env files, ${VAR}): [A-Za-z_][A-Za-z0-9_]*. */
 bool lex_is_var_start(char c);
@@ -40,6 +45,14 @@ size_t lex_bom(const char *buf, size_t len);
 
 /* V as an unsigned for line and column numbers, saturating: 4 GiB in is not column 3. */
 unsigned lex_uint(size_t v);
+
+/*
+ * N bytes of S as a decimal in 0..MAX: digits only (no sign, no blanks, at
+ * least one digit), read without a NUL after them. 0 with the value in *OUT,
+ * EINVAL when S is not all digits (even if those are too many), ERANGE when
+ * the value is above MAX.
+ */
+int lex_parse_uint(const char *s, size_t n, unsigned long max, unsigned long *out);
 
 /* The bytes of a token a message shows at most, and the buffer lex_show needs for them. */
 #define LEX_SHOW_MAX 32
@@ -53,26 +66,24 @@ unsigned lex_uint(size_t v);
  */
 char *lex_show(char *dst, const char *s, size_t n, size_t max);
 
+/*
+ * Looks up the variable NAME (LEN bytes, not NUL-terminated) for an
+ * expansion (dotenv's ${VAR}, cmdline's $VAR): its value, or NULL when it is
+ * not set. CTX is the caller's.
+ */
+typedef const char *(*lex_lookup_fn)(const char *name, size_t len, void *ctx);
+
+/* A lex_lookup_fn over CTX, an envp: a NULL-terminated array of "NAME=value". */
+const char *lex_envp_lookup(const char *name, size_t len, void *ctx);
+
 /* A NUL-terminated copy of N bytes of S, or NULL. */
 char *lex_strndup(const char *s, size_t n);
-
-/* A growable byte string; NUL-terminated only after lex_buf_finish. */
-struct lex_buf {
-	char *p;
-	size_t n, cap;
-};
-
-/* Appends N bytes of S. 0 or ENOMEM (the buffer is kept as it was). */
-int lex_buf_put(struct lex_buf *b, const char *s, size_t n);
-int lex_buf_putc(struct lex_buf *b, char c);
-/* Puts a NUL after the N bytes (not counted). 0 or ENOMEM. */
-int lex_buf_finish(struct lex_buf *b);
-void lex_buf_free(struct lex_buf *b);
 
 /*
  * Makes room for NEED elements of SIZE bytes in an array that grows by
  * doubling. VEC is the address of the array's pointer (&pf->v), *CAP its
- * capacity. 0 or ENOMEM (the array is kept as it was).
+ * capacity. 0 or ENOMEM (the array is kept as it was). quote.h's qbuf, the
+ * one growable byte buffer, grows with it.
  */
 int lex_reserve(void *vec, size_t *cap, size_t need, size_t size);
 

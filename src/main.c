@@ -20,6 +20,7 @@
 #include "app.h"
 #include "cli.h"
 #include "clock.h"
+#include "cmdline.h"
 #include "control.h"
 #include "ctlclient.h"
 #include "export.h"
@@ -70,13 +71,13 @@ static int do_check(struct app *a)
 /*
  * run NAME ARGS: the entry under /bin/sh with ARGS as its positional
  * parameters, plus "$@" at its end unless it already uses them itself
- * (cli_uses_args), so that `web: exec server "$@"` gets ARGS once.
+ * (cmdline_uses_args), so that `web: exec server "$@"` gets ARGS once.
  */
 static char *run_script(const char *command)
 {
 	char *cmd;
 
-	if (cli_uses_args(command))
+	if (cmdline_uses_args(command))
 		return strdup(command);
 	/* "$@" keeps each extra argument one word, unlike foreman's join. */
 	if (asprintf(&cmd, "%s \"$@\"", command) < 0)
@@ -103,10 +104,6 @@ static int do_run(const struct settings *s, struct app *a)
 	long idx = a->have_procfile ? procfile_find(&a->pf, s->run_argv[0]) : -1;
 	int err;
 
-	if (!envp) {
-		log_error("out of memory");
-		return 1;
-	}
 	if (chdir(a->root) < 0) {
 		log_error("%s: %m", a->root);
 		return 2;
@@ -272,10 +269,6 @@ static int do_exec(const struct settings *s, struct app *a)
 	cfg.argv = s->run_argv;
 	cfg.dir = s->root;
 	cfg.envp = app_run_env(a);
-	if (!cfg.envp) {
-		log_error("out of memory");
-		return 1;
-	}
 	cfg.pid1 = getpid() == 1;
 	cfg.pgroup = s->pgroup;
 	cfg.verbosity = s->verbosity;

@@ -18,12 +18,6 @@ static int is_blank(char c)
 	return lex_is_blank(c) || c == '\r';
 }
 
-/* Keeps a long name from pushing the line number out of a DIAG_MSG_MAX message. */
-static int name_width(size_t n)
-{
-	return n > 64 ? 64 : (int)n;
-}
-
 long procfile_find_range(const struct procfile *pf, const char *name, size_t n)
 {
 	return lex_index_find(&pf->index, name, n);
@@ -104,15 +98,15 @@ static int parse_line(const char *s, size_t n, unsigned line, struct procfile *p
 	cmd = s + i;
 	if (i == e) {
 		diag_add(errs, line, lex_uint(i + 1), "empty command for process '%.*s'",
-			 name_width(namelen), s + b);
+			 lex_name_width(namelen), s + b);
 		return 0;
 	}
 
 	first = procfile_find_range(pf, s + b, namelen);
 	if (first >= 0) {
 		diag_add(errs, line, lex_uint(b + 1),
-			 "duplicate process '%.*s' (first defined on line %u)", name_width(namelen),
-			 s + b, pf->v[first].line);
+			 "duplicate process '%.*s' (first defined on line %u)",
+			 lex_name_width(namelen), s + b, pf->v[first].line);
 		return 0;
 	}
 	return append(pf, cap, s + b, namelen, cmd, e - i, line);

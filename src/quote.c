@@ -13,27 +13,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+
 void qb_add(struct qbuf *b, const char *s, size_t n)
 {
 	if (b->oom)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	/* One byte more than LEN + N, for the NUL. */
+	if (n >= SIZE_MAX - b->len || lex_reserve(&b->p, &b->cap, b->len + n + 1, 1)) {
+		b->oom = true;
+		return;
 	}
-	memcpy(b->p + b->len, s, n);
+	if (n)
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
+}
+
+void qb_clear(struct qbuf *b)
+{
+	b->len = 0;
+	qb_add(b, "", 0);
 }
 
 void qb_puts(struct qbuf *b, const char *s)
@@ -249,6 +249,16 @@ enum quote_err quote_systemd_env(struct qbuf *b, const char *key, const char *va
 	return e;
 }
 
+/* S with each '%' doubled: systemd's specifiers and supervisord's %(name)s read "%%" as '%'. */
+static void add_percent_doubled(struct qbuf *b, const char *s)
+{
+	for (const char *q; (q = strchr(s, '%')); s = q + 1) {
+		qb_add(b, s, (size_t)(q - s) + 1);
+		qb_add(b, "%", 1);
+	}
+	qb_puts(b, s);
+}
+
 /* Control characters and UTF-8 validity, for values written without quotes. */
 static enum quote_err plain_check(const char *s)
 {
@@ -275,8 +285,7 @@ enum quote_err quote_systemd_plain(struct qbuf *b, const char *s)
 	/* systemd strips blanks around a value; a final backslash continues the line. */
 	if (n && (s[0] == ' ' || s[n - 1] == ' ' || s[n - 1] == '\\'))
 		return QUOTE_EDGE;
-	for (; *s; s++)
-		qb_add(b, *s == '%' ? "%%" : s, *s == '%' ? 2 : 1);
+	add_percent_doubled(b, s);
 	return QUOTE_OK;
 }
 
@@ -343,8 +352,7 @@ enum quote_err quote_supervisord_plain(struct qbuf *b, const char *s)
 			return QUOTE_PERCENT;
 		prev_space = py_isspace(cp);
 	}
-	for (; *s; s++)
-		qb_add(b, *s == '%' ? "%%" : s, *s == '%' ? 2 : 1);
+	add_percent_doubled(b, s);
 	return QUOTE_OK;
 }
 

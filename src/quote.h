@@ -2,7 +2,8 @@
 /*
  * quote: the escaping rules of the files `procinit export` writes (POSIX sh,
  * systemd unit files, supervisord's INI + shlex, YAML double-quoted scalars)
- * and the growable text buffer they append to. Pure: no I/O, no globals; any
+ * and the growable byte buffer they append to, which the parsers (dotenv's
+ * values, cmdline's words) build text in too. Pure: no I/O, no globals; any
  * thread; no locks.
  */
 #ifndef PROCINIT_QUOTE_H
@@ -12,14 +13,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growable byte buffer; an allocation failure sets OOM and drops later appends. */
+/*
+ * A growable byte buffer (zero-initialised is empty); it grows with
+ * lex_reserve. An allocation failure, or a size past SIZE_MAX, sets OOM,
+ * keeps what was there and drops later appends.
+ */
 struct qbuf {
-	char *p; /* NUL-terminated while not OOM */
+	char *p; /* NUL-terminated while not OOM; NULL until the first append */
 	size_t len, cap;
 	bool oom;
 };
 
 void qb_add(struct qbuf *b, const char *s, size_t n);
+/* Empties B and keeps its memory: P is "" afterwards (unless OOM). */
+void qb_clear(struct qbuf *b);
 void qb_puts(struct qbuf *b, const char *s);
 void qb_printf(struct qbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void qb_free(struct qbuf *b);

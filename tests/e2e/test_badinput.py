@@ -115,6 +115,8 @@ ARGS = {
     "m-empty": (opt("-m", ""), ["-m: empty formation"]),
     "m-blank": (opt("-m", "  "), ["-m: empty formation"]),
     "m-given-twice": (opt("-m", "web=1,web=2"), ["-m: 'web' given twice"]),
+    "m-300-errors-capped": (opt("-m", ",".join(["x"] * 300)),
+                            ["-m: expected name=count"] * 100 + ["-m: 200 more errors not shown"]),
     "m-bad-name": (opt("-m", "we.b=1"), ["-m: invalid character '.' in process name"]),
     "m-invalid-utf8-name": (opt("-m", "w\udcffb=1"), ["-m: invalid character '\\xff' in process name"]),
     "m-unknown-process": (opt("-m", "nope=1"), ["-m: unknown process 'nope'"]),

@@ -3,7 +3,8 @@
  * libFuzzer harness: how a Procfile command is run (cmdline.c). Besides not
  * crashing: a DIRECT plan has a command word and no NULL inside its argv;
  * an EXEC plan's script is the command with "exec " put in once; a SHELL
- * plan's script is the command as written.
+ * plan's script is the command as written. cmdline_uses_args runs over the
+ * same text (it must not crash or read past the NUL).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	size = strlen(text); /* a Procfile line never holds a NUL */
+	(void)cmdline_uses_args(text);
 	if (cmdline_plan(text, size, lookup, NULL, &c) == 0) {
 		switch (c.kind) {
 		case CMDLINE_DIRECT:

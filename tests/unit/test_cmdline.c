@@ -18,21 +18,11 @@ static char *const test_env[] = {
 	"DOLLAR=$HOME", "NL=x\ny",  "PATH=/usr/bin:/bin", NULL,
 };
 
-static const char *lookup(const char *name, size_t len, void *ctx)
-{
-	char *const *env = ctx;
-
-	for (; *env; env++)
-		if (!strncmp(*env, name, len) && (*env)[len] == '=')
-			return *env + len + 1;
-	return NULL;
-}
-
 static struct cmdline plan(const char *text)
 {
 	struct cmdline c;
 
-	CHECK(cmdline_plan(text, strlen(text), lookup, (void *)test_env, &c) == 0);
+	CHECK(cmdline_plan(text, strlen(text), lex_envp_lookup, (void *)test_env, &c) == 0);
 	return c;
 }
 
@@ -233,7 +223,7 @@ static void test_ifs(void)
 	static char *const env[] = { "IFS=:", "X=a:b", NULL };
 	struct cmdline c;
 
-	CHECK(cmdline_plan("prog $X", 7, lookup, (void *)env, &c) == 0);
+	CHECK(cmdline_plan("prog $X", 7, lex_envp_lookup, (void *)env, &c) == 0);
 	CHECK(c.kind == CMDLINE_EXEC);
 	cmdline_free(&c);
 }
@@ -259,6 +249,28 @@ static void test_against_shell(void)
 		expect_same_as_shell(cases[i]);
 }
 
+static void test_uses_args(void)
+{
+	CHECK(cmdline_uses_args("exec server \"$@\""));
+	CHECK(cmdline_uses_args("echo $*"));
+	CHECK(cmdline_uses_args("echo $1"));
+	CHECK(cmdline_uses_args("echo \"${1:-default}\""));
+	CHECK(cmdline_uses_args("echo ${@}"));
+	CHECK(cmdline_uses_args("echo ${10}"));
+	CHECK(cmdline_uses_args("for a; do echo \"$a\"; done; echo \"$9\""));
+	CHECK(cmdline_uses_args("echo 'it''s' $2"));
+	CHECK(!cmdline_uses_args("exec server"));
+	CHECK(!cmdline_uses_args("echo $0 $# $$ $? $HOME ${PORT}"));
+	CHECK(!cmdline_uses_args("echo '$@ $1'"));
+	CHECK(!cmdline_uses_args("echo \\$@ \\$1"));
+	CHECK(!cmdline_uses_args("echo $$1"));
+	CHECK(!cmdline_uses_args("echo 'unterminated $@"));
+	CHECK(!cmdline_uses_args("echo \"'\"$HOME\"'\""));
+	CHECK(cmdline_uses_args("echo \"'$@'\""));
+	CHECK(!cmdline_uses_args(""));
+	CHECK(!cmdline_uses_args("echo $"));
+}
+
 int main(void)
 {
 	test_direct();
@@ -267,6 +279,7 @@ int main(void)
 	test_shell();
 	test_ifs();
 	test_against_shell();
+	test_uses_args();
 	CHECK_STREQ(cmdline_kind_name(CMDLINE_EXEC), "exec");
 	return harness_report("test_cmdline");
 }

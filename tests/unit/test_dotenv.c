@@ -10,6 +10,7 @@
 
 #include "dotenv.h"
 #include "harness.h"
+#include "quote.h"
 
 /* The "inherited environment" the tests expand against. */
 static const char *const test_env[][2] = {
@@ -665,27 +666,27 @@ static void test_bom_and_bomb(void)
 static void test_total_bound(void)
 {
 	struct envlist l = { 0 };
-	struct lex_buf b = { 0 };
+	struct qbuf b = { 0 };
 	char line[32];
-	int ok = 1, n;
+	int n;
 
-	ok &= lex_buf_put(&b, "A=", 2) == 0;
+	qb_add(&b, "A=", 2);
 	for (int i = 0; i < 64; i++)
-		ok &= lex_buf_putc(&b, '0') == 0;
-	ok &= lex_buf_putc(&b, '\n') == 0;
+		qb_add(&b, "0", 1);
+	qb_add(&b, "\n", 1);
 	for (int i = 0; i < 13; i++)
-		ok &= lex_buf_put(&b, "A=$A$A\n", 7) == 0;
+		qb_add(&b, "A=$A$A\n", 7);
 	for (int i = 1; i <= 1000; i++) {
 		n = snprintf(line, sizeof(line), "B%d=$A\n", i);
-		ok &= lex_buf_put(&b, line, (size_t)n) == 0;
+		qb_add(&b, line, (size_t)n);
 	}
-	CHECK(ok);
-	CHECK(parse_len(b.p, b.n, &l) == EINVAL);
+	CHECK(!b.oom);
+	CHECK(parse_len(b.p, b.len, &l) == EINVAL);
 	CHECK(errs.n == 1 && errs.v[0].line == 77);
 	CHECK(errs.n == 1 && strcmp(errs.v[0].msg, "values longer than 32 MiB in all") == 0);
 	CHECK(get(&l, "B62") && !get(&l, "B63") && l.n == 63);
 	envlist_free(&l);
-	lex_buf_free(&b);
+	qb_free(&b);
 }
 
 /* Each variable remembers the file and line that set it last; envlist_set forgets them. */

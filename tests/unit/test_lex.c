@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for src/lex.c: the blank and name rules, the message renderer,
- * the BOM skip, the growable buffer and array, the comma-list walker (empty
+ * Unit tests for src/lex.c: the blank and name rules, decimals, the message renderer,
+ * the BOM skip, the growable array, the comma-list walker (empty
  * items included) and the name index (collisions, growth, 100,000 names).
  * Single-threaded; no locks.
  */
@@ -31,13 +31,17 @@ static void test_rules(void)
 	lex_trim("   ", &b, &e);
 	CHECK(b == e);
 
-	CHECK(lex_is_name_char('a') && lex_is_name_char('Z') && lex_is_name_char('0'));
-	CHECK(lex_is_name_char('_') && lex_is_name_char('-'));
-	CHECK(!lex_is_name_char('.') && !lex_is_name_char(' ') && !lex_is_name_char('\xc3'));
-	CHECK(!lex_is_name_char(':') && !lex_is_name_char('='));
+	CHECK(lex_name_bad("a", 1) == 1 && lex_name_bad("Z", 1) == 1 && lex_name_bad("0", 1) == 1);
+	CHECK(lex_name_bad("_", 1) == 1 && lex_name_bad("-", 1) == 1);
+	CHECK(lex_name_bad(".", 1) == 0 && lex_name_bad(" ", 1) == 0 &&
+	      lex_name_bad("\xc3", 1) == 0);
+	CHECK(lex_name_bad(":", 1) == 0 && lex_name_bad("=", 1) == 0);
 	CHECK(lex_name_bad("web-1_x", 7) == 7);
 	CHECK(lex_name_bad("we.b", 4) == 2);
 	CHECK(lex_name_bad("", 0) == 0);
+
+	CHECK(lex_name_width(0) == 0 && lex_name_width(64) == 64 && lex_name_width(65) == 64);
+	CHECK(lex_name_width(SIZE_MAX) == 64);
 
 	CHECK(lex_is_var_start('A') && lex_is_var_start('_') && !lex_is_var_start('1'));
 	CHECK(lex_is_var_char('1') && !lex_is_var_char('-') && !lex_is_var_char('.'));
@@ -50,6 +54,46 @@ static void test_rules(void)
 	CHECK(lex_uint(7) == 7);
 	CHECK(lex_uint((size_t)UINT_MAX + 1) == UINT_MAX);
 	CHECK(lex_uint(SIZE_MAX) == UINT_MAX);
+}
+
+static void test_parse_uint(void)
+{
+	unsigned long v = 7;
+
+	CHECK(lex_parse_uint("0", 1, 10, &v) == 0 && v == 0);
+	CHECK(lex_parse_uint("10", 2, 10, &v) == 0 && v == 10);
+	CHECK(lex_parse_uint("007", 3, 10, &v) == 0 && v == 7);
+	CHECK(lex_parse_uint("65535,x", 5, 65535, &v) == 0 && v == 65535); /* not NUL-ended */
+	CHECK(lex_parse_uint("65536", 5, 65535, &v) == ERANGE && v == 65535);
+	CHECK(lex_parse_uint("11", 2, 10, &v) == ERANGE);
+	CHECK(lex_parse_uint("18446744073709551615", 20, ULONG_MAX, &v) == 0 && v == ULONG_MAX);
+	CHECK(lex_parse_uint("18446744073709551616", 20, ULONG_MAX, &v) == ERANGE);
+	CHECK(lex_parse_uint("99999999999999999999999", 23, 10, &v) == ERANGE);
+	/* Not all digits: EINVAL, even after digits past MAX. */
+	CHECK(lex_parse_uint("", 0, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("99999999999999999999999x", 24, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("-1", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("+1", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint(" 1", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("1 ", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("0x1", 3, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("1\0", 2, 10, &v) == EINVAL);
+	CHECK(lex_parse_uint("\xd9", 1, 10, &v) == EINVAL);
+	CHECK(v == ULONG_MAX); /* untouched by every failure */
+}
+
+static void test_envp_lookup(void)
+{
+	static char *const env[] = { "A=1", "AB=2", "E=", "NOEQ", "C=x=y", NULL };
+
+	CHECK_STREQ(lex_envp_lookup("A", 1, (void *)env), "1");
+	CHECK_STREQ(lex_envp_lookup("AB", 2, (void *)env), "2");
+	CHECK_STREQ(lex_envp_lookup("ABC", 2, (void *)env), "2"); /* LEN bytes only */
+	CHECK_STREQ(lex_envp_lookup("E", 1, (void *)env), "");
+	CHECK_STREQ(lex_envp_lookup("C", 1, (void *)env), "x=y");
+	CHECK(lex_envp_lookup("B", 1, (void *)env) == NULL);
+	CHECK(lex_envp_lookup("NOEQ", 4, (void *)env) == NULL);
+	CHECK(lex_envp_lookup("X", 1, (void *)env) == NULL);
 }
 
 static void test_show(void)
@@ -82,28 +126,6 @@ static void test_strndup(void)
 	CHECK_STREQ(s, "");
 	free(s);
 	CHECK(lex_strndup("x", SIZE_MAX) == NULL);
-}
-
-static void test_buf(void)
-{
-	struct lex_buf b = { 0 };
-	int ok = 1;
-
-	CHECK(lex_buf_finish(&b) == 0);
-	CHECK_STREQ(b.p, "");
-	CHECK(b.n == 0);
-	CHECK(lex_buf_put(&b, "ab", 2) == 0 && lex_buf_putc(&b, 'c') == 0);
-	CHECK(lex_buf_finish(&b) == 0);
-	CHECK_STREQ(b.p, "abc");
-	for (int i = 0; i < 100000; i++)
-		ok &= lex_buf_putc(&b, (char)('a' + i % 26)) == 0;
-	CHECK(ok && lex_buf_finish(&b) == 0);
-	CHECK(b.n == 100003 && strlen(b.p) == 100003 && b.cap > b.n);
-	CHECK(b.p[100002] == (char)('a' + 99999 % 26));
-	CHECK(lex_buf_put(&b, "x", SIZE_MAX - 1) == ENOMEM);
-	CHECK(b.n == 100003);
-	lex_buf_free(&b);
-	CHECK(b.p == NULL && b.n == 0 && b.cap == 0);
 }
 
 static void test_reserve(void)
@@ -202,9 +224,10 @@ static void test_index(void)
 int main(void)
 {
 	test_rules();
+	test_parse_uint();
+	test_envp_lookup();
 	test_show();
 	test_strndup();
-	test_buf();
 	test_reserve();
 	test_items();
 	test_index();

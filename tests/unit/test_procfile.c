@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include "procfile.h"
+#include "quote.h"
 
 /* String literals may hold NUL bytes, so the length comes from sizeof. */
 #define PARSE(lit, pf, d) parse((lit), sizeof(lit) - 1, (pf), (d))
@@ -221,17 +222,18 @@ static void test_duplicate(void)
 /* 50,000 entries: each found at its index, a late duplicate names the first line. */
 static void test_many_entries(void)
 {
-	struct lex_buf b = { 0 };
+	struct qbuf b = { 0 };
 	struct procfile pf;
 	char line[64];
 	int ok = 1, n;
 
 	for (int i = 0; i < 50000; i++) {
 		n = snprintf(line, sizeof(line), "p%d: run %d\n", i, i);
-		ok &= lex_buf_put(&b, line, (size_t)n) == 0;
+		qb_add(&b, line, (size_t)n);
 	}
-	CHECK(ok && lex_buf_put(&b, "p49999: again\n", 14) == 0);
-	CHECK(parse(b.p, b.n, &pf, &d) == EINVAL);
+	qb_add(&b, "p49999: again\n", 14);
+	CHECK(!b.oom);
+	CHECK(parse(b.p, b.len, &pf, &d) == EINVAL);
 	CHECK(d.n == 1 &&
 	      diag_is(&d, 0, 50001, 1, "duplicate process 'p49999' (first defined on line 50000)"));
 	CHECK(pf.n == 50000);
@@ -245,7 +247,7 @@ static void test_many_entries(void)
 	CHECK(procfile_find(&pf, NULL) == -1);
 	procfile_free(&pf);
 	CHECK(pf.v == NULL && pf.n == 0 && procfile_find(&pf, "p0") == -1);
-	lex_buf_free(&b);
+	qb_free(&b);
 }
 
 static void test_bom(void)

@@ -4,6 +4,7 @@
  * what each refuses. The round trips through the real parsers are in
  * tests/export/test_export_tools.py.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,41 @@ static void test_buffer(void)
 	CHECK(b.p == NULL && b.len == 0);
 }
 
+/* Growth one byte at a time, the empty string, clearing, and a size past SIZE_MAX. */
+static void test_buffer_growth(void)
+{
+	struct qbuf b = { 0 };
+	int ok = 1;
+
+	qb_clear(&b);
+	CHECK_STREQ(b.p, "");
+	CHECK(b.len == 0 && !b.oom);
+	qb_add(&b, "ab", 2);
+	qb_add(&b, "c", 1);
+	CHECK_STREQ(b.p, "abc");
+	for (int i = 0; i < 100000; i++) {
+		char c = (char)('a' + i % 26);
+
+		qb_add(&b, &c, 1);
+		ok &= !b.oom;
+	}
+	CHECK(ok);
+	CHECK(b.len == 100003 && strlen(b.p) == 100003 && b.cap > b.len);
+	CHECK(b.p[100002] == (char)('a' + 99999 % 26));
+	qb_add(&b, "x", SIZE_MAX - 1);
+	CHECK(b.oom && b.len == 100003 && b.p[100002] == (char)('a' + 99999 % 26));
+	qb_add(&b, "y", 1);
+	CHECK(b.len == 100003); /* dropped after OOM */
+	qb_free(&b);
+	CHECK(b.p == NULL && b.len == 0 && b.cap == 0 && !b.oom);
+
+	qb_add(&b, "abc", 3);
+	qb_clear(&b);
+	CHECK_STREQ(b.p, "");
+	CHECK(b.len == 0 && b.cap > 0);
+	qb_free(&b);
+}
+
 static void test_utf8(void)
 {
 	uint32_t cp;
@@ -84,6 +120,10 @@ static void test_systemd(void)
 	CHECK_STREQ(out, "\"K=a\\nb $X 5%%\\r\"");
 	Q(quote_systemd_plain(&b_, "/srv/100%"));
 	CHECK_STREQ(out, "/srv/100%%");
+	Q(quote_systemd_plain(&b_, "%a%%b"));
+	CHECK_STREQ(out, "%%a%%%%b");
+	Q(quote_systemd_plain(&b_, ""));
+	CHECK(last_err == QUOTE_OK && !strcmp(out, ""));
 	Q(quote_systemd_plain(&b_, "/srv/x "));
 	CHECK(last_err == QUOTE_EDGE);
 	Q(quote_systemd_plain(&b_, "/srv/x\\"));
@@ -114,6 +154,8 @@ static void test_supervisord(void)
 	CHECK_STREQ(out, "'a\xc2\xa0'';'");
 	Q(quote_supervisord_plain(&b_, "/srv/100%"));
 	CHECK_STREQ(out, "/srv/100%%");
+	Q(quote_supervisord_plain(&b_, "%%x%"));
+	CHECK_STREQ(out, "%%%%x%%");
 	Q(quote_supervisord_plain(&b_, "/srv/a ;b"));
 	CHECK(last_err == QUOTE_COMMENT);
 	Q(quote_supervisord_plain(&b_, "/srv/%(here)s"));
@@ -146,6 +188,7 @@ static void test_strerror(void)
 int main(void)
 {
 	test_buffer();
+	test_buffer_growth();
 	test_utf8();
 	test_sh();
 	test_systemd();
