@@ -51,16 +51,9 @@ bool ctlproto_type_name(const char *s, size_t len)
 /* Digits only, no leading zero unless it is "0"; *V <= MAX. */
 static bool number(const char *s, size_t len, unsigned max, unsigned *v)
 {
-	unsigned long n = 0;
+	unsigned long n;
 
-	if (len == 0 || len > 5 || (len > 1 && s[0] == '0'))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		n = n * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (n > max)
+	if ((len > 1 && s[0] == '0') || lex_parse_uint(s, len, max, &n))
 		return false;
 	*v = (unsigned)n;
 	return true;
@@ -80,20 +73,12 @@ bool ctlproto_process_name(const char *s, size_t len)
 /* A count of scale: digits (leading zeros allowed), 0..CTL_COUNT_MAX. 0, EINVAL or ERANGE. */
 static int count_of(const char *s, size_t len, unsigned *v)
 {
-	unsigned long n = 0;
+	unsigned long n;
+	int rc = lex_parse_uint(s, len, CTL_COUNT_MAX, &n);
 
-	if (len == 0)
-		return EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return EINVAL;
-		if (n <= CTL_COUNT_MAX) /* past it, it stays past it: no overflow */
-			n = n * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (n > CTL_COUNT_MAX)
-		return ERANGE;
-	*v = (unsigned)n;
-	return 0;
+	if (!rc)
+		*v = (unsigned)n;
+	return rc;
 }
 
 /* NAME=N of scale. */
