@@ -31,7 +31,6 @@ static struct {
 	enum rt_phase phase;
 	unsigned long gen; /* spawn generation, to ignore a stale EV_NOCHILD */
 	bool nochild;      /* the reaper found no child at all */
-	bool sigchld_ign;
 	/* the sweep, as a lifecycle target */
 	enum lc_state state;
 	enum lc_goal goal;
@@ -40,26 +39,12 @@ static struct {
 	struct sweep sweep;
 } rt;
 
-bool runtime_sigchld_was_ignored(void)
-{
-	return rt.sigchld_ign;
-}
-
 int runtime_start(const struct runtime_config *cfg)
 {
-	struct sigaction old;
 	int err;
 
 	rt.cfg = *cfg;
 	sweep_init(&rt.sweep, cfg->pid1, cfg->count_orphans);
-	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us. */
-	sigaction(SIGCHLD, NULL, &old);
-	if (old.sa_handler == SIG_IGN) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-		sigaction(SIGCHLD, &dfl, NULL);
-		rt.sigchld_ign = true;
-	}
 	if (cfg->pdeathsig && prctl(PR_SET_PDEATHSIG, cfg->pdeathsig) < 0)
 		log_warn("--pdeathsig: %m");
 	if (!cfg->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)

@@ -52,13 +52,10 @@ struct runtime_mode {
 
 /*
  * Everything a mode needs before its first child: the subreaper flag,
- * SIGCHLD's disposition, --pdeathsig, and the event queue, reaper and
+ * --pdeathsig, and the event queue, reaper and
  * signal threads. Returns 0 or an errno value (nothing started then).
  */
 int runtime_start(const struct runtime_config *cfg);
-
-/* True when procinit inherited SIGCHLD ignored (its children get that back). */
-bool runtime_sigchld_was_ignored(void);
 
 /* Runs the loop until the mode is finished and the sweep is over. */
 void runtime_run(const struct runtime_mode *m);
