@@ -100,6 +100,8 @@ UNIT_DEPS_export_model := src/lex.c src/ready.c src/quote.c src/formation.c src/
                           src/export_supervisord.c src/export_runit.c src/export_compose.c src/export_k8s.c
 # h13-control: the wire format appends to quote.c's buffer and names signals.
 UNIT_DEPS_ctlproto := src/quote.c src/signames.c
+# The backoff window is measured with clock.c's mono_diff.
+UNIT_DEPS_restart := src/clock.c
 .SECONDEXPANSION:
 build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit
 	$(HOSTCC) $(HOSTCFLAGS) $(ASAN_FLAGS) -Isrc -o $@ $< src/$*.c src/diag.c $(UNIT_DEPS_$*)

@@ -24,9 +24,9 @@ static struct lc_step over(enum lc_goal g, unsigned extra)
 	case LC_GOAL_RESTART:
 		return go(LC_BACKOFF, g, extra | LC_A_OVER | LC_A_TIMER_RESTART);
 	case LC_GOAL_HOLD:
-		return go(LC_STOPPED, g, extra | LC_A_OVER | LC_A_TIMER_CLEAR);
+		return go(LC_STOPPED, g, extra | LC_A_OVER);
 	default:
-		return go(LC_EXITED, LC_GOAL_NONE, extra | LC_A_OVER | LC_A_TIMER_CLEAR);
+		return go(LC_EXITED, LC_GOAL_NONE, extra | LC_A_OVER);
 	}
 }
 
@@ -42,7 +42,7 @@ static struct lc_step kill_now(enum lc_goal g)
 
 static struct lc_step spawn(void)
 {
-	return go(LC_RUNNING, LC_GOAL_NONE, LC_A_SPAWN | LC_A_TIMER_CLEAR);
+	return go(LC_RUNNING, LC_GOAL_NONE, LC_A_SPAWN);
 }
 
 static struct lc_step waiting(enum lc_goal g, enum lc_event ev)
@@ -147,9 +147,9 @@ static struct lc_step backoff(enum lc_goal g, enum lc_event ev)
 	case LC_RESTART:
 		return spawn();
 	case LC_STOP:
-		return go(LC_EXITED, LC_GOAL_NONE, LC_A_TIMER_CLEAR);
+		return go(LC_EXITED, LC_GOAL_NONE, 0);
 	case LC_HOLD:
-		return go(LC_STOPPED, LC_GOAL_HOLD, LC_A_TIMER_CLEAR);
+		return go(LC_STOPPED, LC_GOAL_HOLD, 0);
 	default:
 		return stay(LC_BACKOFF, g);
 	}

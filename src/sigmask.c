@@ -132,11 +132,6 @@ void sigmask_setup(void)
 			kill(getpid(), sig);
 }
 
-uint64_t sigmask_original(void)
-{
-	return original_mask;
-}
-
 void sigmask_restore_in_child(void)
 {
 	if (sigchld_ignored) {

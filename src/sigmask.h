@@ -37,9 +37,6 @@ uint64_t sigmask_faults(void);
  */
 void sigmask_setup(void);
 
-/* The mask procinit was started with (what children exec with). */
-uint64_t sigmask_original(void);
-
 /*
  * For a child between fork and exec (async-signal-safe): puts back the
  * dispositions sigmask_setup changed, then the original mask.

@@ -26,7 +26,6 @@
 #include "notify.h"
 #include "pump.h"
 #include "readiness.h"
-#include "instance.h"
 #include "restart.h"
 #include "runtime.h"
 #include "signames.h"
@@ -812,7 +811,6 @@ static void act(const struct ctl_request *req, unsigned long uid)
 	}
 }
 
-/* Running, or a --can-die instance whose run is over: nothing is missing. */
 /* Running and ready; or done when done is fine (--can-die, a one-shot --ready exit). */
 static bool as_it_should_be(const struct inst *p)
 {
