@@ -496,31 +496,14 @@ static void feed(struct inst *p, enum lc_event ev)
 	perform(p, st.actions);
 }
 
-static struct inst *find_leader(pid_t pid)
+/* PID is P's current leader, not reaped yet. */
+static bool is_leader(const struct inst *p, pid_t pid)
 {
-	for (size_t i = 0; i < sv.n; i++) {
-		struct inst *p = &sv.v[i];
-
-		if (p->pid == pid && (p->report == LC_REPORT_LIVE || p->report == LC_REPORT_EOF))
-			return p;
-	}
-	return NULL;
+	return p->pid == pid && (p->report == LC_REPORT_LIVE || p->report == LC_REPORT_EOF);
 }
 
-static void on_exit_event(pid_t pid, int status)
+static void leader_exited(struct inst *p, int status)
 {
-	struct inst *p = find_leader(pid);
-	bool passed;
-
-	for (size_t i = 0; !p && i < sv.n; i++) {
-		if (readiness_check_exited(&sv.v[i].ready, pid, status, &passed)) {
-			if (passed)
-				became_ready(&sv.v[i]);
-			return;
-		}
-	}
-	if (!p)
-		return; /* an orphan, or a member of some group: on_idle looks at the groups */
 	p->status = status;
 	if (p->report == LC_REPORT_LIVE) {
 		/* A stdout nobody reads must not hold up the exit line forever. */
@@ -533,6 +516,31 @@ static void on_exit_event(pid_t pid, int status)
 	report_event(p, LC_R_REAPED);
 	if (p->report != LC_REPORT_DONE && !p->pump)
 		report_event(p, LC_R_OUTPUT_DONE);
+}
+
+/*
+ * One pass over the table. A leader goes before a readiness check: the
+ * reaper frees a pid before we hear of its exit, so a new process may
+ * already hold it.
+ */
+static void on_exit_event(pid_t pid, int status)
+{
+	struct inst *check = NULL;
+	bool passed;
+
+	for (size_t i = 0; i < sv.n; i++) {
+		struct inst *p = &sv.v[i];
+
+		if (is_leader(p, pid)) {
+			leader_exited(p, status);
+			return;
+		}
+		if (!check && p->ready.check_pid == pid)
+			check = p;
+	}
+	/* A check's, or an orphan's or a group member's (on_idle looks at the groups). */
+	if (check && readiness_check_exited(&check->ready, pid, status, &passed) && passed)
+		became_ready(check);
 }
 
 static void on_output(const struct event *ev)
