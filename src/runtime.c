@@ -44,7 +44,6 @@ int runtime_start(const struct runtime_config *cfg)
 	int err;
 
 	rt.cfg = *cfg;
-	sweep_init(&rt.sweep, cfg->pid1, cfg->count_orphans);
 	if (cfg->pdeathsig && prctl(PR_SET_PDEATHSIG, cfg->pdeathsig) < 0)
 		log_warn("--pdeathsig: %m");
 	if (!cfg->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
@@ -218,6 +217,8 @@ void runtime_run(const struct runtime_mode *m)
 {
 	rt.m = m;
 	rt.phase = RT_RUN;
+	/* Counting costs a /proc scan as PID 1: only for a mode that reports the numbers. */
+	sweep_init(&rt.sweep, rt.cfg.pid1, m->on_sweep != NULL);
 	for (;;) {
 		struct timespec buf;
 		struct event ev;
