@@ -149,9 +149,16 @@ static void reported(struct inst *p)
 
 static void report_event(struct inst *p, enum lc_report_event ev)
 {
+	enum lc_report was = p->report;
 	int due;
 
 	p->report = lc_report_next(p->report, ev, &due);
+	if (p->report == LC_REPORT_REAPED && was != LC_REPORT_REAPED) {
+		/* A stdout nobody reads must not hold up the exit line forever. */
+		double grace = sv.cfg->timeout > 1.0 ? sv.cfg->timeout : 1.0;
+
+		p->drain_deadline = mono_add(mono_now(), grace);
+	}
 	if (due)
 		reported(p);
 }
@@ -505,17 +512,13 @@ static bool is_leader(const struct inst *p, pid_t pid)
 static void leader_exited(struct inst *p, int status)
 {
 	p->status = status;
-	if (p->report == LC_REPORT_LIVE) {
-		/* A stdout nobody reads must not hold up the exit line forever. */
-		double grace = sv.cfg->timeout > 1.0 ? sv.cfg->timeout : 1.0;
-
-		p->drain_deadline = mono_add(mono_now(), grace);
-		if (p->pump)
-			pump_drain(p->pump);
-	}
+	/*
+	 * LIVE: its pump is still open (only its EV_EOF clears p->pump, and that
+	 * moves the report to EOF, where this exit completes the report).
+	 */
+	if (p->report == LC_REPORT_LIVE)
+		pump_drain(p->pump);
 	report_event(p, LC_R_REAPED);
-	if (p->report != LC_REPORT_DONE && !p->pump)
-		report_event(p, LC_R_OUTPUT_DONE);
 }
 
 /*
@@ -553,7 +556,8 @@ static void on_output(const struct event *ev)
 		if (current)
 			p->pump = NULL;
 	}
-	if (current && (ev->kind == EV_EOF || p->report == LC_REPORT_REAPED))
+	/* EV_DRAINED comes only after pump_drain, in REAPED (or DONE, where it changes nothing). */
+	if (current)
 		report_event(p, LC_R_OUTPUT_DONE);
 }
 
