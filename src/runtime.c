@@ -97,6 +97,13 @@ static void sweep_feed(enum lc_event ev)
 		rt.phase = RT_DONE;
 }
 
+/* Given-up processes never leave, so "no child" will not come: end when only they are. */
+static void sweep_end_if_only_given_up(void)
+{
+	if (rt.phase == RT_SWEEP && rt.sweep.n_skip && sweep_empty(&rt.sweep))
+		sweep_feed(LC_GROUP_EMPTY);
+}
+
 static void sweep_begin(void)
 {
 	rt.phase = RT_SWEEP;
@@ -114,8 +121,7 @@ static void sweep_begin(void)
 	 * exit it reaped, ends the sweep; the timer is then only a backstop.
 	 */
 	sweep_feed(LC_STOP);
-	if (rt.phase == RT_SWEEP && rt.sweep.n_skip && sweep_empty(&rt.sweep))
-		sweep_feed(LC_GROUP_EMPTY); /* only given-up processes are left */
+	sweep_end_if_only_given_up();
 }
 
 void runtime_sweep_now(void)
@@ -137,9 +143,7 @@ static void sweep_idle(void)
 		return;
 	rt.adopted = false;
 	sweep_feed(LC_ADOPTED);
-	/* Given-up processes never leave: "no child" will not come. */
-	if (rt.phase == RT_SWEEP && rt.sweep.n_skip && sweep_empty(&rt.sweep))
-		sweep_feed(LC_GROUP_EMPTY);
+	sweep_end_if_only_given_up();
 }
 
 static void on_child(pid_t pid, int status)

@@ -304,18 +304,23 @@ static void became_ready(struct inst *p)
 	start_waiting();
 }
 
+/* An exit that counts: the first such gives procinit its exit status; the stop begins. */
+static void stop_for_exit(int status)
+{
+	if (!sv.have_first) {
+		sv.have_first = true;
+		sv.first_status = status;
+	}
+	begin_stop();
+}
+
 /* --ready-timeout passed: it counts as an exit with code 1, and the usual stop follows. */
 static void not_ready_in_time(struct inst *p)
 {
 	readiness_end(&p->ready);
 	announce(NULL, "%-*s not ready after %g s", width(), p->in->name, sv.cfg->ready_timeout);
-	if (sv.stopping)
-		return;
-	if (!sv.have_first) {
-		sv.have_first = true;
-		sv.first_status = 1 << 8;
-	}
-	begin_stop();
+	if (!sv.stopping)
+		stop_for_exit(1 << 8);
 }
 
 /*
@@ -450,11 +455,7 @@ static void decide(struct inst *p)
 			begin_stop(); /* only can-die processes were left: a clean end */
 		return;
 	}
-	if (!sv.have_first) {
-		sv.have_first = true;
-		sv.first_status = p->status;
-	}
-	begin_stop();
+	stop_for_exit(p->status);
 }
 
 static void give_up(struct inst *p)
@@ -670,34 +671,60 @@ static void job_continue(void)
 	sv.job_stopped = false;
 }
 
+/* What a stop request (a signal, quit) does: each one climbs a rung. */
+enum stop_rung {
+	RUNG_STOP,  /* the first: the graceful stop, as for SIGTERM */
+	RUNG_KILL,  /* again during the stop: SIGKILL to everything */
+	RUNG_HURRY, /* again during the sweep: SIGKILL to the orphans now */
+};
+
+static enum stop_rung next_rung(void)
+{
+	return runtime_sweeping() ? RUNG_HURRY : sv.stopping ? RUNG_KILL : RUNG_STOP;
+}
+
+/* After the caller said why. */
+static void climb(enum stop_rung r)
+{
+	if (r == RUNG_HURRY) {
+		runtime_sweep_hurry();
+	} else if (r == RUNG_KILL) {
+		kill_all();
+	} else {
+		sv.by_signal = true; /* "sending SIGTERM for children"; exit 0 if all goes well */
+		begin_stop();
+	}
+}
+
+/* Why the graceful stop begins: SYS, ctrl-c, SIGTERM or the --pdeathsig signal. */
+static void announce_stop_request(int sig, const char *sys)
+{
+	if (sys)
+		announce(NULL, "%s", sys);
+	else if (sig == SIGINT)
+		announce(NULL, "ctrl-c detected");
+	else if (sig == SIGTERM)
+		announce(NULL, "SIGTERM received");
+	else
+		announce(NULL, "%s received (--pdeathsig)", sig_name(sig));
+}
+
 /*
  * SIGINT, SIGTERM, the --pdeathsig signal, or on a real system one of the
  * init conventions (SYS: its announcement): the graceful stop; twice: SIGKILL.
  */
 static void stop_request(int sig, const char *sys)
 {
-	if (runtime_sweeping()) {
-		runtime_sweep_hurry();
-		return;
-	}
-	if (!sv.stopping) {
-		if (sys)
-			announce(NULL, "%s", sys);
-		else if (sig == SIGINT)
-			announce(NULL, "ctrl-c detected");
-		else if (sig == SIGTERM)
-			announce(NULL, "SIGTERM received");
-		else
-			announce(NULL, "%s received (--pdeathsig)", sig_name(sig));
-		sv.by_signal = true;
-		begin_stop();
-		return;
-	}
-	announce(NULL, "%s received again: killing everything",
-		 sys           ? sysinit_signal_label(sig) :
-		 sig == SIGINT ? "ctrl-c" :
-				 sig_name(sig));
-	kill_all();
+	enum stop_rung r = next_rung();
+
+	if (r == RUNG_STOP)
+		announce_stop_request(sig, sys);
+	else if (r == RUNG_KILL)
+		announce(NULL, "%s received again: killing everything",
+			 sys           ? sysinit_signal_label(sig) :
+			 sig == SIGINT ? "ctrl-c" :
+					 sig_name(sig));
+	climb(r);
 }
 
 static void on_signal(int sig, unsigned long seq)
@@ -1051,19 +1078,18 @@ static int scale(const struct ctl_request *req, unsigned long uid, struct qbuf *
 	return 0;
 }
 
+/* As SIGTERM: the same rungs, with the uid in every message. */
 static void quit(unsigned long uid)
 {
-	if (runtime_sweeping()) {
+	enum stop_rung r = next_rung();
+
+	if (r == RUNG_HURRY)
 		announce(NULL, "quit requested again (uid %lu): killing what is left", uid);
-		runtime_sweep_hurry();
-	} else if (sv.stopping) {
+	else if (r == RUNG_KILL)
 		announce(NULL, "quit requested again (uid %lu): killing everything", uid);
-		kill_all();
-	} else {
+	else
 		announce(NULL, "quit requested (uid %lu)", uid);
-		sv.by_signal = true; /* as SIGTERM: "sending SIGTERM for children", exit 0 */
-		begin_stop();
-	}
+	climb(r);
 }
 
 static void on_control(struct ctl_call *c)
