@@ -28,6 +28,7 @@ enum lc_goal {
 	LC_GOAL_NONE,    /* nothing: LC_EXITED */
 	LC_GOAL_RESTART, /* start again after the timer: LC_BACKOFF */
 	LC_GOAL_HOLD,    /* stay stopped: LC_STOPPED */
+	LC_GOAL_START,   /* a requested restart: the next run starts at once, in the same step */
 	LC_NGOALS
 };
 

@@ -844,8 +844,7 @@ static void act(const struct ctl_request *req, unsigned long uid)
 			continue;
 		announce(NULL, "%s of %s requested (uid %lu)", verb, p->in->name, uid);
 		p->asked = true;
-		/* At once, not after --restart's backoff: over(RESTART) waits restart_delay. */
-		p->restart_delay = 0;
+		/* LC_RESTART starts the next run at once, not after --restart's backoff. */
 		feed(p, req->verb == CTL_RESTART ? LC_RESTART : LC_HOLD);
 	}
 }
@@ -1053,7 +1052,6 @@ static void scale_type(size_t type, const char *name, unsigned to, struct inst *
 		}
 		p->retired = false;
 		p->asked = true;
-		p->restart_delay = 0;
 		/* A retired one still stopping starts once it is over; a new one now. */
 		feed(p, p->state == LC_WAITING ? LC_START : LC_RESTART);
 	}
