@@ -102,6 +102,8 @@ UNIT_DEPS_export_model := src/lex.c src/ready.c src/quote.c src/formation.c src/
 # h13-control: the wire format appends to quote.c's buffer (grown by lex.c), names
 # signals, and takes lex.c's name rule and lex_show.
 UNIT_DEPS_ctlproto := src/quote.c src/lex.c src/signames.c
+# The backoff window is measured with clock.c's mono_diff.
+UNIT_DEPS_restart := src/clock.c
 .SECONDEXPANSION:
 build/unit/test_%: tests/unit/test_%.c src/%.c src/diag.c $$(UNIT_DEPS_$$*) tests/unit/harness.h | build/unit
 	$(HOSTCC) $(HOSTCFLAGS) $(ASAN_FLAGS) -Isrc -o $@ $< src/$*.c src/diag.c $(UNIT_DEPS_$*)

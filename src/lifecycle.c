@@ -24,9 +24,11 @@ static struct lc_step over(enum lc_goal g, unsigned extra)
 	case LC_GOAL_RESTART:
 		return go(LC_BACKOFF, g, extra | LC_A_OVER | LC_A_TIMER_RESTART);
 	case LC_GOAL_HOLD:
-		return go(LC_STOPPED, g, extra | LC_A_OVER | LC_A_TIMER_CLEAR);
+		return go(LC_STOPPED, g, extra | LC_A_OVER);
+	case LC_GOAL_START:
+		return go(LC_RUNNING, LC_GOAL_NONE, extra | LC_A_OVER | LC_A_SPAWN);
 	default:
-		return go(LC_EXITED, LC_GOAL_NONE, extra | LC_A_OVER | LC_A_TIMER_CLEAR);
+		return go(LC_EXITED, LC_GOAL_NONE, extra | LC_A_OVER);
 	}
 }
 
@@ -42,7 +44,7 @@ static struct lc_step kill_now(enum lc_goal g)
 
 static struct lc_step spawn(void)
 {
-	return go(LC_RUNNING, LC_GOAL_NONE, LC_A_SPAWN | LC_A_TIMER_CLEAR);
+	return go(LC_RUNNING, LC_GOAL_NONE, LC_A_SPAWN);
 }
 
 static struct lc_step waiting(enum lc_goal g, enum lc_event ev)
@@ -70,7 +72,7 @@ static struct lc_step running(enum lc_goal g, enum lc_event ev)
 	case LC_HOLD:
 		return stop_now(LC_GOAL_HOLD);
 	case LC_RESTART:
-		return stop_now(LC_GOAL_RESTART);
+		return stop_now(LC_GOAL_START);
 	case LC_KILL:
 		return kill_now(LC_GOAL_NONE);
 	default:
@@ -87,9 +89,10 @@ static struct lc_step lingering(enum lc_goal g, enum lc_event ev)
 		return stop_now(LC_GOAL_NONE);
 	case LC_HOLD:
 		return stop_now(LC_GOAL_HOLD);
+	/* What the old run left in its group goes before the new one starts. */
 	case LC_RESTART:
+		return stop_now(LC_GOAL_START);
 	case LC_RESPAWN:
-		/* What the old run left in its group goes before the new one starts. */
 		return stop_now(LC_GOAL_RESTART);
 	case LC_KILL:
 		return kill_now(LC_GOAL_NONE);
@@ -110,7 +113,7 @@ static struct lc_step stopping(enum lc_state s, enum lc_goal g, enum lc_event ev
 	case LC_HOLD:
 		return stay(s, LC_GOAL_HOLD);
 	case LC_RESTART:
-		return stay(s, LC_GOAL_RESTART);
+		return stay(s, LC_GOAL_START);
 	case LC_KILL:
 		return s == LC_STOPPING ? kill_now(g) : stay(s, g);
 	case LC_DEADLINE:
@@ -147,9 +150,9 @@ static struct lc_step backoff(enum lc_goal g, enum lc_event ev)
 	case LC_RESTART:
 		return spawn();
 	case LC_STOP:
-		return go(LC_EXITED, LC_GOAL_NONE, LC_A_TIMER_CLEAR);
+		return go(LC_EXITED, LC_GOAL_NONE, 0);
 	case LC_HOLD:
-		return go(LC_STOPPED, LC_GOAL_HOLD, LC_A_TIMER_CLEAR);
+		return go(LC_STOPPED, LC_GOAL_HOLD, 0);
 	default:
 		return stay(LC_BACKOFF, g);
 	}

@@ -28,6 +28,7 @@ enum lc_goal {
 	LC_GOAL_NONE,    /* nothing: LC_EXITED */
 	LC_GOAL_RESTART, /* start again after the timer: LC_BACKOFF */
 	LC_GOAL_HOLD,    /* stay stopped: LC_STOPPED */
+	LC_GOAL_START,   /* a requested restart: the next run starts at once, in the same step */
 	LC_NGOALS
 };
 
@@ -46,18 +47,21 @@ enum lc_event {
 	LC_NEVENTS
 };
 
-/* Actions, a bit set, performed in this order: timers, signals, spawn, calls. */
+/*
+ * Actions, a bit set, performed in this order: timers, signals, spawn, calls.
+ * A timer means something only in STOPPING, KILLING and BACKOFF, so leaving
+ * those needs no action to clear it.
+ */
 enum lc_action {
 	LC_A_TIMER_STOP = 1 << 0,    /* timer = now + --timeout */
 	LC_A_TIMER_KILL = 1 << 1,    /* timer = now + the kill grace */
 	LC_A_TIMER_RESTART = 1 << 2, /* timer = now + the restart delay */
-	LC_A_TIMER_CLEAR = 1 << 3,
-	LC_A_SIGNAL_STOP = 1 << 4, /* the stop signal (then SIGCONT) to the group */
-	LC_A_SIGNAL_KILL = 1 << 5, /* SIGKILL to the group */
-	LC_A_SPAWN = 1 << 6,       /* start a new run */
-	LC_A_DECIDE = 1 << 7,      /* it exited on its own: ask the policy */
-	LC_A_GIVE_UP = 1 << 8,     /* members survived SIGKILL and the grace */
-	LC_A_OVER = 1 << 9,        /* the run just ended (any way) */
+	LC_A_SIGNAL_STOP = 1 << 3,   /* the stop signal (then SIGCONT) to the group */
+	LC_A_SIGNAL_KILL = 1 << 4,   /* SIGKILL to the group */
+	LC_A_SPAWN = 1 << 5,         /* start a new run */
+	LC_A_DECIDE = 1 << 6,        /* it exited on its own: ask the policy */
+	LC_A_GIVE_UP = 1 << 7,       /* members survived SIGKILL and the grace */
+	LC_A_OVER = 1 << 8,          /* the run just ended (any way) */
 };
 
 struct lc_step {

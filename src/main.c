@@ -151,14 +151,13 @@ static int open_stdin_source(void)
 static bool runtime_started;
 
 /* Threads and the loop's machinery, before the first child. */
-static int start_runtime(const struct settings *s, uint64_t signals, bool count_orphans)
+static int start_runtime(const struct settings *s, uint64_t signals)
 {
 	struct runtime_config rc = {
 		.pid1 = getpid() == 1,
 		.timeout = s->timeout,
 		.signals = signals,
 		.pdeathsig = s->pdeathsig,
-		.count_orphans = count_orphans,
 	};
 	int err;
 
@@ -241,7 +240,7 @@ static int do_start(const struct settings *s, struct app *a)
 	if (control_open(s->socket, a->root))
 		return 2;
 	/* sysinit: on a real system SIGPWR asks for a power-off too. */
-	if (start_runtime(s, sigthread_procfile_set() | sysinit_signals(), true)) {
+	if (start_runtime(s, sigthread_procfile_set() | sysinit_signals())) {
 		control_close(mono_now());
 		return 1;
 	}
@@ -275,7 +274,7 @@ static int do_exec(const struct settings *s, struct app *a)
 	cfg.pdeathsig = s->pdeathsig;
 	cfg.rewrite = s->rewrite;
 	cfg.expect = expect;
-	if (start_runtime(s, sigthread_forward_set(), s->verbosity >= 1))
+	if (start_runtime(s, sigthread_forward_set()))
 		return 1;
 	return single_run(&cfg);
 }

@@ -76,6 +76,12 @@ bool orphans_none(void)
 	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 && errno == ECHILD;
 }
 
+bool orphans_readable(void)
+{
+	/* An empty folder (a tmpfs in its place, a bare chroot) is no /proc either. */
+	return access("/proc/self/stat", R_OK) == 0;
+}
+
 static bool skipped(const struct orphan_filter *f, long pgrp)
 {
 	for (size_t i = 0; i < f->n_skip; i++)
@@ -101,8 +107,7 @@ long orphans_scan(const struct orphan_filter *f, void (*fn)(pid_t pid, void *ctx
 	struct dirent *de;
 	DIR *d;
 
-	/* An empty folder (a tmpfs in its place, a bare chroot) is no /proc either. */
-	if (access("/proc/self/stat", R_OK) != 0)
+	if (!orphans_readable())
 		return -1;
 	d = opendir("/proc");
 	if (!d)

@@ -26,6 +26,9 @@ struct orphan_filter {
  */
 long orphans_scan(const struct orphan_filter *f, void (*fn)(pid_t pid, void *ctx), void *ctx);
 
+/* True when /proc can be read, so orphans_scan can find anyone: one access(). */
+bool orphans_readable(void);
+
 /*
  * True when procinit has no child at all, not even an unreaped zombie. A
  * peek (WNOWAIT) that reaps nothing, so the reaper stays the only reaper;

@@ -9,10 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-static double seconds_between(struct timespec a, struct timespec b)
-{
-	return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-}
+#include "clock.h"
 
 int restart_init(struct restart_state *st, unsigned max)
 {
@@ -34,13 +31,13 @@ double restart_next(struct restart_state *st, double window, struct timespec sta
 	double delay = RESTART_FIRST_DELAY;
 
 	/* Forget restarts that fell out of the window: the ring is oldest first. */
-	while (st->count && seconds_between(st->recent[st->head], now) > window) {
+	while (st->count && mono_diff(st->recent[st->head], now) > window) {
 		st->head = (st->head + 1) % st->cap;
 		st->count--;
 	}
 	if (st->count >= st->cap)
 		return -1;
-	if (seconds_between(started, now) >= RESTART_RESET_AFTER)
+	if (mono_diff(started, now) >= RESTART_RESET_AFTER)
 		st->streak = 0;
 	for (unsigned i = 0; i < st->streak && delay < RESTART_MAX_DELAY; i++)
 		delay *= 2;

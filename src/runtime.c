@@ -31,7 +31,6 @@ static struct {
 	enum rt_phase phase;
 	unsigned long gen; /* spawn generation, to ignore a stale EV_NOCHILD */
 	bool nochild;      /* the reaper found no child at all */
-	bool sigchld_ign;
 	/* the sweep, as a lifecycle target */
 	enum lc_state state;
 	enum lc_goal goal;
@@ -40,26 +39,11 @@ static struct {
 	struct sweep sweep;
 } rt;
 
-bool runtime_sigchld_was_ignored(void)
-{
-	return rt.sigchld_ign;
-}
-
 int runtime_start(const struct runtime_config *cfg)
 {
-	struct sigaction old;
 	int err;
 
 	rt.cfg = *cfg;
-	sweep_init(&rt.sweep, cfg->pid1, cfg->count_orphans);
-	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us. */
-	sigaction(SIGCHLD, NULL, &old);
-	if (old.sa_handler == SIG_IGN) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-
-		sigaction(SIGCHLD, &dfl, NULL);
-		rt.sigchld_ign = true;
-	}
 	if (cfg->pdeathsig && prctl(PR_SET_PDEATHSIG, cfg->pdeathsig) < 0)
 		log_warn("--pdeathsig: %m");
 	if (!cfg->pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
@@ -113,6 +97,13 @@ static void sweep_feed(enum lc_event ev)
 		rt.phase = RT_DONE;
 }
 
+/* Given-up processes never leave, so "no child" will not come: end when only they are. */
+static void sweep_end_if_only_given_up(void)
+{
+	if (rt.phase == RT_SWEEP && rt.sweep.n_skip && sweep_empty(&rt.sweep))
+		sweep_feed(LC_GROUP_EMPTY);
+}
+
 static void sweep_begin(void)
 {
 	rt.phase = RT_SWEEP;
@@ -130,8 +121,7 @@ static void sweep_begin(void)
 	 * exit it reaped, ends the sweep; the timer is then only a backstop.
 	 */
 	sweep_feed(LC_STOP);
-	if (rt.phase == RT_SWEEP && rt.sweep.n_skip && sweep_empty(&rt.sweep))
-		sweep_feed(LC_GROUP_EMPTY); /* only given-up processes are left */
+	sweep_end_if_only_given_up();
 }
 
 void runtime_sweep_now(void)
@@ -153,9 +143,7 @@ static void sweep_idle(void)
 		return;
 	rt.adopted = false;
 	sweep_feed(LC_ADOPTED);
-	/* Given-up processes never leave: "no child" will not come. */
-	if (rt.phase == RT_SWEEP && rt.sweep.n_skip && sweep_empty(&rt.sweep))
-		sweep_feed(LC_GROUP_EMPTY);
+	sweep_end_if_only_given_up();
 }
 
 static void on_child(pid_t pid, int status)
@@ -233,6 +221,8 @@ void runtime_run(const struct runtime_mode *m)
 {
 	rt.m = m;
 	rt.phase = RT_RUN;
+	/* Counting costs a /proc scan as PID 1: only for a mode that reports the numbers. */
+	sweep_init(&rt.sweep, rt.cfg.pid1, m->on_sweep != NULL);
 	for (;;) {
 		struct timespec buf;
 		struct event ev;

@@ -23,10 +23,9 @@
 
 struct runtime_config {
 	bool pid1;
-	double timeout;     /* the sweep's SIGTERM to SIGKILL */
-	uint64_t signals;   /* the signals the mode acts on (bit N-1 for signal N) */
-	int pdeathsig;      /* --pdeathsig; 0: none */
-	bool count_orphans; /* the mode reports the sweep's numbers */
+	double timeout;   /* the sweep's SIGTERM to SIGKILL */
+	uint64_t signals; /* the signals the mode acts on (bit N-1 for signal N) */
+	int pdeathsig;    /* --pdeathsig; 0: none */
 };
 
 struct runtime_mode {
@@ -44,7 +43,7 @@ struct runtime_mode {
 	void (*on_deadline)(struct timespec now);
 	/* True once the mode's own processes are all done: the sweep begins. */
 	bool (*finished)(void);
-	/* The sweep sent SIG to N orphans (n > 0). */
+	/* The sweep sent SIG to N orphans (n > 0). NULL: nobody counts them. */
 	void (*on_sweep)(int sig, size_t n);
 	/* A control request (EV_CONTROL): answer it with control_answer. */
 	void (*on_control)(struct ctl_call *call);
@@ -52,13 +51,10 @@ struct runtime_mode {
 
 /*
  * Everything a mode needs before its first child: the subreaper flag,
- * SIGCHLD's disposition, --pdeathsig, and the event queue, reaper and
+ * --pdeathsig, and the event queue, reaper and
  * signal threads. Returns 0 or an errno value (nothing started then).
  */
 int runtime_start(const struct runtime_config *cfg);
-
-/* True when procinit inherited SIGCHLD ignored (its children get that back). */
-bool runtime_sigchld_was_ignored(void);
 
 /* Runs the loop until the mode is finished and the sweep is over. */
 void runtime_run(const struct runtime_mode *m);

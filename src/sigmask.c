@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -30,6 +31,7 @@ static const int faults[] = {
 
 static uint64_t original_mask;
 static struct ksigaction original_libc[LIBC_LAST - LIBC_FIRST + 1];
+static bool sigchld_ignored;
 
 uint64_t sigmask_faults(void)
 {
@@ -91,6 +93,18 @@ static void first_thread_now(void)
 	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &libc, NULL, sizeof(libc));
 }
 
+/* An inherited SIG_IGN would make the kernel reap for us: waitpid would never see an exit. */
+static void sigchld_default(void)
+{
+	struct ksigaction old, dfl = { .handler = SIG_DFL };
+
+	if (syscall(SYS_rt_sigaction, SIGCHLD, NULL, &old, sizeof(uint64_t)) == 0 &&
+	    old.handler == SIG_IGN) {
+		syscall(SYS_rt_sigaction, SIGCHLD, &dfl, NULL, sizeof(uint64_t));
+		sigchld_ignored = true;
+	}
+}
+
 void sigmask_setup(void)
 {
 	uint64_t all = ~sigmask_faults();
@@ -98,6 +112,7 @@ void sigmask_setup(void)
 	unsigned char early[LIBC_LAST - LIBC_FIRST + 1] = { 0 };
 
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &original_mask, sizeof(all));
+	sigchld_default();
 	/* SIG_IGN discards what is pending, blocked or not: take it out first. */
 	take_pending(early);
 	for (int sig = LIBC_FIRST; sig <= LIBC_LAST; sig++) {
@@ -117,13 +132,13 @@ void sigmask_setup(void)
 			kill(getpid(), sig);
 }
 
-uint64_t sigmask_original(void)
-{
-	return original_mask;
-}
-
 void sigmask_restore_in_child(void)
 {
+	if (sigchld_ignored) {
+		struct ksigaction ign = { .handler = SIG_IGN };
+
+		syscall(SYS_rt_sigaction, SIGCHLD, &ign, NULL, sizeof(uint64_t));
+	}
 	for (int sig = LIBC_FIRST; sig <= LIBC_LAST; sig++) {
 		const struct ksigaction *old = &original_libc[sig - LIBC_FIRST];
 

@@ -31,12 +31,11 @@ uint64_t sigmask_faults(void);
  * first pthread_create, which unblocks them for a moment, happens here,
  * before any child exists, with those already pending kept. Blocked
  * signals are never ignored by the kernel, so they queue for the signal
- * thread. The child restores the original dispositions.
+ * thread. An inherited SIG_IGN for SIGCHLD becomes SIG_DFL: it would make
+ * the kernel reap procinit's children for it. The child restores the
+ * original dispositions.
  */
 void sigmask_setup(void);
-
-/* The mask procinit was started with (what children exec with). */
-uint64_t sigmask_original(void);
 
 /*
  * For a child between fork and exec (async-signal-safe): puts back the

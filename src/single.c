@@ -154,7 +154,6 @@ int single_run(const struct single_config *cfg)
 		.out_fd = -1,
 		.own_pgroup = true,
 		.pdeathsig = SIGKILL,
-		.sigchld_orig_ign = runtime_sigchld_was_ignored(),
 	};
 	const struct runtime_mode mode = {
 		.on_signal = on_signal,

@@ -128,16 +128,10 @@ static _Noreturn void child_main(const struct child_args *a)
 	 * Raw system calls: libc (and sanitizer) wrappers filter or add their
 	 * internal signals; the command must get exactly the mask meant for it.
 	 */
-	if (r->default_signals) {
+	if (r->default_signals)
 		sigmask_reset_in_child();
-	} else {
-		if (r->sigchld_orig_ign) {
-			struct sigaction sa = { .sa_handler = SIG_IGN };
-
-			sigaction(SIGCHLD, &sa, NULL);
-		}
+	else
 		sigmask_restore_in_child();
-	}
 	exec_search(a);
 	child_fail(a->status_fd, SPAWN_EXEC, errno);
 }

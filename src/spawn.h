@@ -12,15 +12,14 @@
 struct spawn_req {
 	const char *path; /* executable; a name without '/' is searched in PATH */
 	char *const *argv;
-	char *const *envp;     /* also gives the PATH searched (a default when unset) */
-	const char *dir;       /* chdir here first; NULL: stay */
-	int stdin_fd;          /* dup2'd to 0; -1: inherit */
-	int out_fd;            /* dup2'd to 1 and 2; -1: inherit 1 and 2 */
-	bool own_pgroup;       /* setpgid(0, 0) */
-	bool new_session;      /* setsid() and take OUT_FD as controlling terminal */
-	bool tty_foreground;   /* make its group the foreground group of fd 0 */
-	int pdeathsig;         /* 0: none */
-	bool sigchld_orig_ign; /* restore SIGCHLD to SIG_IGN before exec */
+	char *const *envp;    /* also gives the PATH searched (a default when unset) */
+	const char *dir;      /* chdir here first; NULL: stay */
+	int stdin_fd;         /* dup2'd to 0; -1: inherit */
+	int out_fd;           /* dup2'd to 1 and 2; -1: inherit 1 and 2 */
+	bool own_pgroup;      /* setpgid(0, 0) */
+	bool new_session;     /* setsid() and take OUT_FD as controlling terminal */
+	bool tty_foreground;  /* make its group the foreground group of fd 0 */
+	int pdeathsig;        /* 0: none */
 	bool default_signals; /* every signal default and unblocked, not procinit's original ones */
 };
 

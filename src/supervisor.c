@@ -26,7 +26,6 @@
 #include "notify.h"
 #include "pump.h"
 #include "readiness.h"
-#include "instance.h"
 #include "restart.h"
 #include "runtime.h"
 #include "signames.h"
@@ -150,9 +149,16 @@ static void reported(struct inst *p)
 
 static void report_event(struct inst *p, enum lc_report_event ev)
 {
+	enum lc_report was = p->report;
 	int due;
 
 	p->report = lc_report_next(p->report, ev, &due);
+	if (p->report == LC_REPORT_REAPED && was != LC_REPORT_REAPED) {
+		/* A stdout nobody reads must not hold up the exit line forever. */
+		double grace = sv.cfg->timeout > 1.0 ? sv.cfg->timeout : 1.0;
+
+		p->drain_deadline = mono_add(mono_now(), grace);
+	}
 	if (due)
 		reported(p);
 }
@@ -298,18 +304,23 @@ static void became_ready(struct inst *p)
 	start_waiting();
 }
 
+/* An exit that counts: the first such gives procinit its exit status; the stop begins. */
+static void stop_for_exit(int status)
+{
+	if (!sv.have_first) {
+		sv.have_first = true;
+		sv.first_status = status;
+	}
+	begin_stop();
+}
+
 /* --ready-timeout passed: it counts as an exit with code 1, and the usual stop follows. */
 static void not_ready_in_time(struct inst *p)
 {
 	readiness_end(&p->ready);
 	announce(NULL, "%-*s not ready after %g s", width(), p->in->name, sv.cfg->ready_timeout);
-	if (sv.stopping)
-		return;
-	if (!sv.have_first) {
-		sv.have_first = true;
-		sv.first_status = 1 << 8;
-	}
-	begin_stop();
+	if (!sv.stopping)
+		stop_for_exit(1 << 8);
 }
 
 /*
@@ -444,11 +455,7 @@ static void decide(struct inst *p)
 			begin_stop(); /* only can-die processes were left: a clean end */
 		return;
 	}
-	if (!sv.have_first) {
-		sv.have_first = true;
-		sv.first_status = p->status;
-	}
-	begin_stop();
+	stop_for_exit(p->status);
 }
 
 static void give_up(struct inst *p)
@@ -497,43 +504,47 @@ static void feed(struct inst *p, enum lc_event ev)
 	perform(p, st.actions);
 }
 
-static struct inst *find_leader(pid_t pid)
+/* PID is P's current leader, not reaped yet. */
+static bool is_leader(const struct inst *p, pid_t pid)
 {
+	return p->pid == pid && (p->report == LC_REPORT_LIVE || p->report == LC_REPORT_EOF);
+}
+
+static void leader_exited(struct inst *p, int status)
+{
+	p->status = status;
+	/*
+	 * LIVE: its pump is still open (only its EV_EOF clears p->pump, and that
+	 * moves the report to EOF, where this exit completes the report).
+	 */
+	if (p->report == LC_REPORT_LIVE)
+		pump_drain(p->pump);
+	report_event(p, LC_R_REAPED);
+}
+
+/*
+ * One pass over the table. A leader goes before a readiness check: the
+ * reaper frees a pid before we hear of its exit, so a new process may
+ * already hold it.
+ */
+static void on_exit_event(pid_t pid, int status)
+{
+	struct inst *check = NULL;
+	bool passed;
+
 	for (size_t i = 0; i < sv.n; i++) {
 		struct inst *p = &sv.v[i];
 
-		if (p->pid == pid && (p->report == LC_REPORT_LIVE || p->report == LC_REPORT_EOF))
-			return p;
-	}
-	return NULL;
-}
-
-static void on_exit_event(pid_t pid, int status)
-{
-	struct inst *p = find_leader(pid);
-	bool passed;
-
-	for (size_t i = 0; !p && i < sv.n; i++) {
-		if (readiness_check_exited(&sv.v[i].ready, pid, status, &passed)) {
-			if (passed)
-				became_ready(&sv.v[i]);
+		if (is_leader(p, pid)) {
+			leader_exited(p, status);
 			return;
 		}
+		if (!check && p->ready.check_pid == pid)
+			check = p;
 	}
-	if (!p)
-		return; /* an orphan, or a member of some group: on_idle looks at the groups */
-	p->status = status;
-	if (p->report == LC_REPORT_LIVE) {
-		/* A stdout nobody reads must not hold up the exit line forever. */
-		double grace = sv.cfg->timeout > 1.0 ? sv.cfg->timeout : 1.0;
-
-		p->drain_deadline = mono_add(mono_now(), grace);
-		if (p->pump)
-			pump_drain(p->pump);
-	}
-	report_event(p, LC_R_REAPED);
-	if (p->report != LC_REPORT_DONE && !p->pump)
-		report_event(p, LC_R_OUTPUT_DONE);
+	/* A check's, or an orphan's or a group member's (on_idle looks at the groups). */
+	if (check && readiness_check_exited(&check->ready, pid, status, &passed) && passed)
+		became_ready(check);
 }
 
 static void on_output(const struct event *ev)
@@ -546,7 +557,8 @@ static void on_output(const struct event *ev)
 		if (current)
 			p->pump = NULL;
 	}
-	if (current && (ev->kind == EV_EOF || p->report == LC_REPORT_REAPED))
+	/* EV_DRAINED comes only after pump_drain, in REAPED (or DONE, where it changes nothing). */
+	if (current)
 		report_event(p, LC_R_OUTPUT_DONE);
 }
 
@@ -659,34 +671,60 @@ static void job_continue(void)
 	sv.job_stopped = false;
 }
 
+/* What a stop request (a signal, quit) does: each one climbs a rung. */
+enum stop_rung {
+	RUNG_STOP,  /* the first: the graceful stop, as for SIGTERM */
+	RUNG_KILL,  /* again during the stop: SIGKILL to everything */
+	RUNG_HURRY, /* again during the sweep: SIGKILL to the orphans now */
+};
+
+static enum stop_rung next_rung(void)
+{
+	return runtime_sweeping() ? RUNG_HURRY : sv.stopping ? RUNG_KILL : RUNG_STOP;
+}
+
+/* After the caller said why. */
+static void climb(enum stop_rung r)
+{
+	if (r == RUNG_HURRY) {
+		runtime_sweep_hurry();
+	} else if (r == RUNG_KILL) {
+		kill_all();
+	} else {
+		sv.by_signal = true; /* "sending SIGTERM for children"; exit 0 if all goes well */
+		begin_stop();
+	}
+}
+
+/* Why the graceful stop begins: SYS, ctrl-c, SIGTERM or the --pdeathsig signal. */
+static void announce_stop_request(int sig, const char *sys)
+{
+	if (sys)
+		announce(NULL, "%s", sys);
+	else if (sig == SIGINT)
+		announce(NULL, "ctrl-c detected");
+	else if (sig == SIGTERM)
+		announce(NULL, "SIGTERM received");
+	else
+		announce(NULL, "%s received (--pdeathsig)", sig_name(sig));
+}
+
 /*
  * SIGINT, SIGTERM, the --pdeathsig signal, or on a real system one of the
  * init conventions (SYS: its announcement): the graceful stop; twice: SIGKILL.
  */
 static void stop_request(int sig, const char *sys)
 {
-	if (runtime_sweeping()) {
-		runtime_sweep_hurry();
-		return;
-	}
-	if (!sv.stopping) {
-		if (sys)
-			announce(NULL, "%s", sys);
-		else if (sig == SIGINT)
-			announce(NULL, "ctrl-c detected");
-		else if (sig == SIGTERM)
-			announce(NULL, "SIGTERM received");
-		else
-			announce(NULL, "%s received (--pdeathsig)", sig_name(sig));
-		sv.by_signal = true;
-		begin_stop();
-		return;
-	}
-	announce(NULL, "%s received again: killing everything",
-		 sys           ? sysinit_signal_label(sig) :
-		 sig == SIGINT ? "ctrl-c" :
-				 sig_name(sig));
-	kill_all();
+	enum stop_rung r = next_rung();
+
+	if (r == RUNG_STOP)
+		announce_stop_request(sig, sys);
+	else if (r == RUNG_KILL)
+		announce(NULL, "%s received again: killing everything",
+			 sys           ? sysinit_signal_label(sig) :
+			 sig == SIGINT ? "ctrl-c" :
+					 sig_name(sig));
+	climb(r);
 }
 
 static void on_signal(int sig, unsigned long seq)
@@ -806,13 +844,11 @@ static void act(const struct ctl_request *req, unsigned long uid)
 			continue;
 		announce(NULL, "%s of %s requested (uid %lu)", verb, p->in->name, uid);
 		p->asked = true;
-		/* At once, not after --restart's backoff: over(RESTART) waits restart_delay. */
-		p->restart_delay = 0;
+		/* LC_RESTART starts the next run at once, not after --restart's backoff. */
 		feed(p, req->verb == CTL_RESTART ? LC_RESTART : LC_HOLD);
 	}
 }
 
-/* Running, or a --can-die instance whose run is over: nothing is missing. */
 /* Running and ready; or done when done is fine (--can-die, a one-shot --ready exit). */
 static bool as_it_should_be(const struct inst *p)
 {
@@ -1016,7 +1052,6 @@ static void scale_type(size_t type, const char *name, unsigned to, struct inst *
 		}
 		p->retired = false;
 		p->asked = true;
-		p->restart_delay = 0;
 		/* A retired one still stopping starts once it is over; a new one now. */
 		feed(p, p->state == LC_WAITING ? LC_START : LC_RESTART);
 	}
@@ -1041,19 +1076,18 @@ static int scale(const struct ctl_request *req, unsigned long uid, struct qbuf *
 	return 0;
 }
 
+/* As SIGTERM: the same rungs, with the uid in every message. */
 static void quit(unsigned long uid)
 {
-	if (runtime_sweeping()) {
+	enum stop_rung r = next_rung();
+
+	if (r == RUNG_HURRY)
 		announce(NULL, "quit requested again (uid %lu): killing what is left", uid);
-		runtime_sweep_hurry();
-	} else if (sv.stopping) {
+	else if (r == RUNG_KILL)
 		announce(NULL, "quit requested again (uid %lu): killing everything", uid);
-		kill_all();
-	} else {
+	else
 		announce(NULL, "quit requested (uid %lu)", uid);
-		sv.by_signal = true; /* as SIGTERM: "sending SIGTERM for children", exit 0 */
-		begin_stop();
-	}
+	climb(r);
 }
 
 static void on_control(struct ctl_call *c)

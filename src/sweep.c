@@ -103,14 +103,23 @@ struct signal_pass {
 	size_t n;
 };
 
+/* A stopped orphan would sit on the stop signal until SIGKILL: as for an instance, SIGCONT. */
+static void continue_after(pid_t target, int sig)
+{
+	if (sig != SIGKILL && sig != SIGCONT)
+		kill(target, SIGCONT);
+}
+
 static void signal_one(pid_t pid, void *ctx)
 {
 	struct signal_pass *p = ctx;
 
 	if (p->newcomers_only && sent_has(p->s, pid))
 		return;
-	if (kill(pid, p->sig) == 0)
+	if (kill(pid, p->sig) == 0) {
 		p->n++;
+		continue_after(pid, p->sig);
+	}
 	if (p->sig != SIGKILL)
 		sent_add(p->s, pid);
 }
@@ -142,6 +151,7 @@ static size_t signal_namespace(struct sweep *s, int sig, bool newcomers_only)
 		return 0;
 	if (kill(-1, sig) < 0 && errno == ESRCH)
 		return 0;
+	continue_after(-1, sig);
 	return n < 0 ? 1 : (size_t)n;
 }
 
@@ -178,9 +188,8 @@ bool sweep_empty(struct sweep *s)
 
 bool sweep_blind(struct sweep *s)
 {
-	struct orphan_filter f = filter(s);
-
-	if (s->pid1 || orphans_scan(&f, NULL, NULL) >= 0)
+	/* Only whether /proc can be read: a full scan here would come first in every sweep. */
+	if (s->pid1 || orphans_readable())
 		return false;
 	warn_no_proc(s);
 	return true;

@@ -506,6 +506,20 @@ def test_orphan_gets_sigterm_after_child_exits(procinit, pid1):
         assert proc_stat(orphan) is None
 
 
+@pytest.mark.parametrize("pid1", MODES)
+def test_stopped_orphan_gets_sigcont_after_sigterm(procinit, tmp_path, pid1):
+    """An orphan that was SIGSTOPped when the command exited gets SIGCONT after the
+    sweep's SIGTERM, as an instance does: it runs its trap and exits at once instead
+    of sitting on the SIGTERM until the SIGKILL after --timeout."""
+    script = ("sh -c 'trap \"echo got-term >term; exit 0\" TERM; : >ready; sleep 1000 & wait' & o=$!; "
+              "while [ ! -e ready ]; do sleep 0.05; done; kill -STOP $o; "
+              "while read -r _ _ st _ </proc/$o/stat && [ \"$st\" != T ]; do sleep 0.05; done; exit 5")
+    p = procinit("-t", "30", "--", "sh", "-c", script, pid1=pid1)
+    assert p.wait(timeout=20) == 5, p.dump()  # well before the 30 s --timeout
+    assert (tmp_path / "term").read_text() == "got-term\n"
+    assert p.stderr == ""
+
+
 def test_sigterm_during_sweep_hurries_sigkill(procinit):
     """After the child exited, a SIGTERM to procinit cuts the orphans' grace short."""
     p = procinit("-v", "-t", "60", "--", *ORPHAN, "6", "--survive-term")

@@ -12,12 +12,12 @@
 #define N LC_GOAL_NONE
 #define R LC_GOAL_RESTART
 #define H LC_GOAL_HOLD
+#define S LC_GOAL_START
 
 enum {
 	TS = LC_A_TIMER_STOP,
 	TK = LC_A_TIMER_KILL,
 	TR = LC_A_TIMER_RESTART,
-	TC = LC_A_TIMER_CLEAR,
 	SS = LC_A_SIGNAL_STOP,
 	SK = LC_A_SIGNAL_KILL,
 	SP = LC_A_SPAWN,
@@ -37,13 +37,13 @@ struct row {
 
 /* Every (state, event) pair with goal none. */
 static const struct row none_rows[] = {
-	{ LC_WAITING, N, LC_START, LC_RUNNING, N, SP | TC },
+	{ LC_WAITING, N, LC_START, LC_RUNNING, N, SP },
 	{ LC_WAITING, N, LC_REPORTED_ALONE, LC_WAITING, N, 0 },
 	{ LC_WAITING, N, LC_REPORTED_GROUP, LC_WAITING, N, 0 },
 	{ LC_WAITING, N, LC_GROUP_EMPTY, LC_WAITING, N, 0 },
 	{ LC_WAITING, N, LC_STOP, LC_WAITING, N, 0 },
 	{ LC_WAITING, N, LC_HOLD, LC_STOPPED, H, 0 },
-	{ LC_WAITING, N, LC_RESTART, LC_RUNNING, N, SP | TC },
+	{ LC_WAITING, N, LC_RESTART, LC_RUNNING, N, SP },
 	{ LC_WAITING, N, LC_RESPAWN, LC_WAITING, N, 0 },
 	{ LC_WAITING, N, LC_KILL, LC_WAITING, N, 0 },
 	{ LC_WAITING, N, LC_DEADLINE, LC_WAITING, N, 0 },
@@ -55,7 +55,7 @@ static const struct row none_rows[] = {
 	{ LC_RUNNING, N, LC_GROUP_EMPTY, LC_RUNNING, N, 0 },
 	{ LC_RUNNING, N, LC_STOP, LC_STOPPING, N, SS | TS },
 	{ LC_RUNNING, N, LC_HOLD, LC_STOPPING, H, SS | TS },
-	{ LC_RUNNING, N, LC_RESTART, LC_STOPPING, R, SS | TS },
+	{ LC_RUNNING, N, LC_RESTART, LC_STOPPING, S, SS | TS },
 	{ LC_RUNNING, N, LC_RESPAWN, LC_RUNNING, N, 0 },
 	{ LC_RUNNING, N, LC_KILL, LC_KILLING, N, SK | TK },
 	{ LC_RUNNING, N, LC_DEADLINE, LC_RUNNING, N, 0 },
@@ -64,70 +64,70 @@ static const struct row none_rows[] = {
 	{ LC_LINGERING, N, LC_START, LC_LINGERING, N, 0 },
 	{ LC_LINGERING, N, LC_REPORTED_ALONE, LC_LINGERING, N, 0 },
 	{ LC_LINGERING, N, LC_REPORTED_GROUP, LC_LINGERING, N, 0 },
-	{ LC_LINGERING, N, LC_GROUP_EMPTY, LC_EXITED, N, OV | TC },
+	{ LC_LINGERING, N, LC_GROUP_EMPTY, LC_EXITED, N, OV },
 	{ LC_LINGERING, N, LC_STOP, LC_STOPPING, N, SS | TS },
 	{ LC_LINGERING, N, LC_HOLD, LC_STOPPING, H, SS | TS },
-	{ LC_LINGERING, N, LC_RESTART, LC_STOPPING, R, SS | TS },
+	{ LC_LINGERING, N, LC_RESTART, LC_STOPPING, S, SS | TS },
 	{ LC_LINGERING, N, LC_RESPAWN, LC_STOPPING, R, SS | TS },
 	{ LC_LINGERING, N, LC_KILL, LC_KILLING, N, SK | TK },
 	{ LC_LINGERING, N, LC_DEADLINE, LC_LINGERING, N, 0 },
 	{ LC_LINGERING, N, LC_ADOPTED, LC_LINGERING, N, 0 },
 
 	{ LC_STOPPING, N, LC_START, LC_STOPPING, N, 0 },
-	{ LC_STOPPING, N, LC_REPORTED_ALONE, LC_EXITED, N, OV | TC },
+	{ LC_STOPPING, N, LC_REPORTED_ALONE, LC_EXITED, N, OV },
 	{ LC_STOPPING, N, LC_REPORTED_GROUP, LC_STOPPING, N, 0 },
-	{ LC_STOPPING, N, LC_GROUP_EMPTY, LC_EXITED, N, OV | TC },
+	{ LC_STOPPING, N, LC_GROUP_EMPTY, LC_EXITED, N, OV },
 	{ LC_STOPPING, N, LC_STOP, LC_STOPPING, N, 0 },
 	{ LC_STOPPING, N, LC_HOLD, LC_STOPPING, H, 0 },
-	{ LC_STOPPING, N, LC_RESTART, LC_STOPPING, R, 0 },
+	{ LC_STOPPING, N, LC_RESTART, LC_STOPPING, S, 0 },
 	{ LC_STOPPING, N, LC_RESPAWN, LC_STOPPING, N, 0 },
 	{ LC_STOPPING, N, LC_KILL, LC_KILLING, N, SK | TK },
 	{ LC_STOPPING, N, LC_DEADLINE, LC_KILLING, N, SK | TK },
 	{ LC_STOPPING, N, LC_ADOPTED, LC_STOPPING, N, SS },
 
 	{ LC_KILLING, N, LC_START, LC_KILLING, N, 0 },
-	{ LC_KILLING, N, LC_REPORTED_ALONE, LC_EXITED, N, OV | TC },
+	{ LC_KILLING, N, LC_REPORTED_ALONE, LC_EXITED, N, OV },
 	{ LC_KILLING, N, LC_REPORTED_GROUP, LC_KILLING, N, 0 },
-	{ LC_KILLING, N, LC_GROUP_EMPTY, LC_EXITED, N, OV | TC },
+	{ LC_KILLING, N, LC_GROUP_EMPTY, LC_EXITED, N, OV },
 	{ LC_KILLING, N, LC_STOP, LC_KILLING, N, 0 },
 	{ LC_KILLING, N, LC_HOLD, LC_KILLING, H, 0 },
-	{ LC_KILLING, N, LC_RESTART, LC_KILLING, R, 0 },
+	{ LC_KILLING, N, LC_RESTART, LC_KILLING, S, 0 },
 	{ LC_KILLING, N, LC_RESPAWN, LC_KILLING, N, 0 },
 	{ LC_KILLING, N, LC_KILL, LC_KILLING, N, 0 },
-	{ LC_KILLING, N, LC_DEADLINE, LC_EXITED, N, GU | OV | TC },
+	{ LC_KILLING, N, LC_DEADLINE, LC_EXITED, N, GU | OV },
 	{ LC_KILLING, N, LC_ADOPTED, LC_KILLING, N, SK },
 
-	{ LC_EXITED, N, LC_START, LC_RUNNING, N, SP | TC },
+	{ LC_EXITED, N, LC_START, LC_RUNNING, N, SP },
 	{ LC_EXITED, N, LC_REPORTED_ALONE, LC_EXITED, N, 0 },
 	{ LC_EXITED, N, LC_REPORTED_GROUP, LC_EXITED, N, 0 },
 	{ LC_EXITED, N, LC_GROUP_EMPTY, LC_EXITED, N, 0 },
 	{ LC_EXITED, N, LC_STOP, LC_EXITED, N, 0 },
 	{ LC_EXITED, N, LC_HOLD, LC_STOPPED, H, 0 },
-	{ LC_EXITED, N, LC_RESTART, LC_RUNNING, N, SP | TC },
+	{ LC_EXITED, N, LC_RESTART, LC_RUNNING, N, SP },
 	{ LC_EXITED, N, LC_RESPAWN, LC_BACKOFF, R, TR },
 	{ LC_EXITED, N, LC_KILL, LC_EXITED, N, 0 },
 	{ LC_EXITED, N, LC_DEADLINE, LC_EXITED, N, 0 },
 	{ LC_EXITED, N, LC_ADOPTED, LC_EXITED, N, 0 },
 
-	{ LC_BACKOFF, N, LC_START, LC_RUNNING, N, SP | TC },
+	{ LC_BACKOFF, N, LC_START, LC_RUNNING, N, SP },
 	{ LC_BACKOFF, N, LC_REPORTED_ALONE, LC_BACKOFF, N, 0 },
 	{ LC_BACKOFF, N, LC_REPORTED_GROUP, LC_BACKOFF, N, 0 },
 	{ LC_BACKOFF, N, LC_GROUP_EMPTY, LC_BACKOFF, N, 0 },
-	{ LC_BACKOFF, N, LC_STOP, LC_EXITED, N, TC },
-	{ LC_BACKOFF, N, LC_HOLD, LC_STOPPED, H, TC },
-	{ LC_BACKOFF, N, LC_RESTART, LC_RUNNING, N, SP | TC },
+	{ LC_BACKOFF, N, LC_STOP, LC_EXITED, N, 0 },
+	{ LC_BACKOFF, N, LC_HOLD, LC_STOPPED, H, 0 },
+	{ LC_BACKOFF, N, LC_RESTART, LC_RUNNING, N, SP },
 	{ LC_BACKOFF, N, LC_RESPAWN, LC_BACKOFF, N, 0 },
 	{ LC_BACKOFF, N, LC_KILL, LC_BACKOFF, N, 0 },
-	{ LC_BACKOFF, N, LC_DEADLINE, LC_RUNNING, N, SP | TC },
+	{ LC_BACKOFF, N, LC_DEADLINE, LC_RUNNING, N, SP },
 	{ LC_BACKOFF, N, LC_ADOPTED, LC_BACKOFF, N, 0 },
 
-	{ LC_STOPPED, N, LC_START, LC_RUNNING, N, SP | TC },
+	{ LC_STOPPED, N, LC_START, LC_RUNNING, N, SP },
 	{ LC_STOPPED, N, LC_REPORTED_ALONE, LC_STOPPED, N, 0 },
 	{ LC_STOPPED, N, LC_REPORTED_GROUP, LC_STOPPED, N, 0 },
 	{ LC_STOPPED, N, LC_GROUP_EMPTY, LC_STOPPED, N, 0 },
 	{ LC_STOPPED, N, LC_STOP, LC_STOPPED, N, 0 },
 	{ LC_STOPPED, N, LC_HOLD, LC_STOPPED, H, 0 },
-	{ LC_STOPPED, N, LC_RESTART, LC_RUNNING, N, SP | TC },
+	{ LC_STOPPED, N, LC_RESTART, LC_RUNNING, N, SP },
 	{ LC_STOPPED, N, LC_RESPAWN, LC_STOPPED, N, 0 },
 	{ LC_STOPPED, N, LC_KILL, LC_STOPPED, N, 0 },
 	{ LC_STOPPED, N, LC_DEADLINE, LC_STOPPED, N, 0 },
@@ -137,23 +137,56 @@ static const struct row none_rows[] = {
 /* Where the goal matters: how a run ends, and what a new request changes. */
 static const struct row goal_rows[] = {
 	{ LC_STOPPING, R, LC_REPORTED_ALONE, LC_BACKOFF, R, OV | TR },
-	{ LC_STOPPING, H, LC_REPORTED_ALONE, LC_STOPPED, H, OV | TC },
+	{ LC_STOPPING, H, LC_REPORTED_ALONE, LC_STOPPED, H, OV },
 	{ LC_STOPPING, R, LC_GROUP_EMPTY, LC_BACKOFF, R, OV | TR },
-	{ LC_STOPPING, H, LC_GROUP_EMPTY, LC_STOPPED, H, OV | TC },
+	{ LC_STOPPING, H, LC_GROUP_EMPTY, LC_STOPPED, H, OV },
 	{ LC_KILLING, R, LC_GROUP_EMPTY, LC_BACKOFF, R, OV | TR },
-	{ LC_KILLING, H, LC_DEADLINE, LC_STOPPED, H, GU | OV | TC },
+	{ LC_KILLING, H, LC_DEADLINE, LC_STOPPED, H, GU | OV },
 	{ LC_KILLING, R, LC_DEADLINE, LC_BACKOFF, R, GU | OV | TR },
 	{ LC_STOPPING, R, LC_STOP, LC_STOPPING, N, 0 },
 	{ LC_STOPPING, H, LC_STOP, LC_STOPPING, N, 0 },
 	{ LC_STOPPING, R, LC_HOLD, LC_STOPPING, H, 0 },
-	{ LC_STOPPING, H, LC_RESTART, LC_STOPPING, R, 0 },
+	{ LC_STOPPING, H, LC_RESTART, LC_STOPPING, S, 0 },
+	/* A requested restart during the policy's: at once, not after the backoff. */
+	{ LC_STOPPING, R, LC_RESTART, LC_STOPPING, S, 0 },
+	{ LC_KILLING, R, LC_RESTART, LC_KILLING, S, 0 },
 	{ LC_STOPPING, R, LC_DEADLINE, LC_KILLING, R, SK | TK },
 	{ LC_STOPPING, H, LC_KILL, LC_KILLING, H, SK | TK },
 	{ LC_LINGERING, R, LC_GROUP_EMPTY, LC_BACKOFF, R, OV | TR },
-	{ LC_BACKOFF, R, LC_DEADLINE, LC_RUNNING, N, SP | TC },
-	{ LC_BACKOFF, R, LC_STOP, LC_EXITED, N, TC },
-	{ LC_STOPPED, H, LC_RESTART, LC_RUNNING, N, SP | TC },
+	{ LC_BACKOFF, R, LC_DEADLINE, LC_RUNNING, N, SP },
+	{ LC_BACKOFF, R, LC_STOP, LC_EXITED, N, 0 },
+	{ LC_STOPPED, H, LC_RESTART, LC_RUNNING, N, SP },
 	{ LC_STOPPED, H, LC_STOP, LC_STOPPED, H, 0 },
+};
+
+/*
+ * A requested restart (goal start) lives only in STOPPING and KILLING: every
+ * event there, in the order of the events. The run's end starts the next.
+ */
+static const struct row start_rows[] = {
+	{ LC_STOPPING, S, LC_START, LC_STOPPING, S, 0 },
+	{ LC_STOPPING, S, LC_REPORTED_ALONE, LC_RUNNING, N, OV | SP },
+	{ LC_STOPPING, S, LC_REPORTED_GROUP, LC_STOPPING, S, 0 },
+	{ LC_STOPPING, S, LC_GROUP_EMPTY, LC_RUNNING, N, OV | SP },
+	{ LC_STOPPING, S, LC_STOP, LC_STOPPING, N, 0 },
+	{ LC_STOPPING, S, LC_HOLD, LC_STOPPING, H, 0 },
+	{ LC_STOPPING, S, LC_RESTART, LC_STOPPING, S, 0 },
+	{ LC_STOPPING, S, LC_RESPAWN, LC_STOPPING, S, 0 },
+	{ LC_STOPPING, S, LC_KILL, LC_KILLING, S, SK | TK },
+	{ LC_STOPPING, S, LC_DEADLINE, LC_KILLING, S, SK | TK },
+	{ LC_STOPPING, S, LC_ADOPTED, LC_STOPPING, S, SS },
+
+	{ LC_KILLING, S, LC_START, LC_KILLING, S, 0 },
+	{ LC_KILLING, S, LC_REPORTED_ALONE, LC_RUNNING, N, OV | SP },
+	{ LC_KILLING, S, LC_REPORTED_GROUP, LC_KILLING, S, 0 },
+	{ LC_KILLING, S, LC_GROUP_EMPTY, LC_RUNNING, N, OV | SP },
+	{ LC_KILLING, S, LC_STOP, LC_KILLING, N, 0 },
+	{ LC_KILLING, S, LC_HOLD, LC_KILLING, H, 0 },
+	{ LC_KILLING, S, LC_RESTART, LC_KILLING, S, 0 },
+	{ LC_KILLING, S, LC_RESPAWN, LC_KILLING, S, 0 },
+	{ LC_KILLING, S, LC_KILL, LC_KILLING, S, 0 },
+	{ LC_KILLING, S, LC_DEADLINE, LC_RUNNING, N, GU | OV | SP },
+	{ LC_KILLING, S, LC_ADOPTED, LC_KILLING, S, SK },
 };
 
 static void check_row(const struct row *r)
@@ -195,18 +228,29 @@ static void check_properties(void)
 				if (st.state == LC_KILLING && s != LC_KILLING)
 					CHECK((a & (LC_A_SIGNAL_KILL | LC_A_TIMER_KILL)) ==
 					      (LC_A_SIGNAL_KILL | LC_A_TIMER_KILL));
-				/* Only a target with nothing alive spawns, and a spawn runs. */
+				/*
+				 * Only a target with nothing alive spawns, or one whose run
+				 * ends in this step with a restart requested; a spawn runs.
+				 */
 				if (a & LC_A_SPAWN) {
-					CHECK(!lc_alive(s));
+					CHECK(!lc_alive(s) ||
+					      (g == LC_GOAL_START && (a & LC_A_OVER)));
 					CHECK(st.state == LC_RUNNING && st.goal == LC_GOAL_NONE);
 				}
+				/* A requested restart is set only by LC_RESTART, while a stop is under way. */
+				if (st.goal == LC_GOAL_START && g != LC_GOAL_START)
+					CHECK(e == LC_RESTART && stopping_state(st.state));
+				/* ... and never waits in BACKOFF. */
+				if (e == LC_RESTART || (g == LC_GOAL_START && stopping_state(s)))
+					CHECK(st.state != LC_BACKOFF || s == LC_BACKOFF);
 				if (st.state == LC_RUNNING && s != LC_RUNNING)
 					CHECK(a & LC_A_SPAWN);
 				/* BACKOFF is entered with its timer. */
 				if (st.state == LC_BACKOFF && s != LC_BACKOFF)
 					CHECK(a & LC_A_TIMER_RESTART);
-				/* OVER exactly when an alive run ends. */
-				CHECK(!!(a & LC_A_OVER) == (lc_alive(s) && !lc_alive(st.state)));
+				/* OVER exactly when an alive run ends (into the next with a spawn). */
+				CHECK(!!(a & LC_A_OVER) ==
+				      (lc_alive(s) && (!lc_alive(st.state) || (a & LC_A_SPAWN))));
 				/* A run never ends while a stop is still under way except by these. */
 				if (stopping_state(s) && !stopping_state(st.state))
 					CHECK(e == LC_REPORTED_ALONE || e == LC_GROUP_EMPTY ||
@@ -281,6 +325,13 @@ int main(void)
 	}
 	for (size_t i = 0; i < sizeof(goal_rows) / sizeof(goal_rows[0]); i++)
 		check_row(&goal_rows[i]);
+	/* Every event from each of the two states, in order. */
+	CHECK(sizeof(start_rows) / sizeof(start_rows[0]) == 2 * (size_t)LC_NEVENTS);
+	for (size_t i = 0; i < sizeof(start_rows) / sizeof(start_rows[0]); i++) {
+		CHECK(start_rows[i].from == (i < LC_NEVENTS ? LC_STOPPING : LC_KILLING));
+		CHECK(start_rows[i].ev == (enum lc_event)(i % LC_NEVENTS));
+		check_row(&start_rows[i]);
+	}
 	check_properties();
 	check_names();
 	check_report();
