@@ -32,9 +32,16 @@
 #include "events.h"
 #include "io.h"
 #include "linefmt.h"
+#include "output.h"
 #include "pty.h"
 #include "thread.h"
 
+#define PUMP_IN_CAP (64 * 1024)
+#define PUMP_PARTIAL_MS 100        /* a partial line goes out after this long without a byte, */
+#define PUMP_PARTIAL_MAX_MS 1000   /* or this long after its first byte, whichever is first */
+#define PUMP_GROW_AFTER 8          /* reads that filled IN (the pipe had more) ... */
+#define PUMP_PIPE_BIG (256 * 1024) /* ... then the pipe grows to this */
+#define PUMP_GROW_MAX 16           /* pipes grown at once, at most */
 #define PUMP_OUT_CAP (PUMP_IN_CAP + 2 * OUTPUT_PREFIX_MAX + 2)
 
 /* Values added to wake_fd (an eventfd): two counters in one 64-bit word. */
@@ -165,7 +172,6 @@ static void maybe_grow(struct pump_state *s)
 		atomic_fetch_sub(&grown_pipes, 1);
 }
 
-/* Reads until the pipe is empty. Returns true at end of file. */
 /*
  * --ready NAME=log:TEXT: looks for TEXT in what just came, and across the
  * joint with the end of the line before it (TEXT may be cut in two by the
@@ -231,6 +237,7 @@ static void look_for_ready(struct pump_state *s, size_t from)
 	keep_tail(s, in, n);
 }
 
+/* Reads until the pipe is empty. Returns true at end of file. */
 static bool read_available(struct pump_state *s)
 {
 	for (;;) {

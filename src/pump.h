@@ -15,13 +15,6 @@
 
 #include "output.h"
 
-#define PUMP_IN_CAP (64 * 1024)
-#define PUMP_PARTIAL_MS 100        /* a partial line goes out after this long without a byte, */
-#define PUMP_PARTIAL_MAX_MS 1000   /* or this long after its first byte, whichever is first */
-#define PUMP_GROW_AFTER 8          /* reads that filled IN (the pipe had more) ... */
-#define PUMP_PIPE_BIG (256 * 1024) /* ... then the pipe grows to this */
-#define PUMP_GROW_MAX 16           /* pipes grown at once, at most */
-
 struct pump;
 
 /*
