@@ -13,13 +13,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "events.h"
-#include "io.h"
 #include "output.h"
 #include "pump.h"
 #include "thread.h"
@@ -38,12 +34,6 @@ static size_t cap, head, count, dropped;
 static unsigned long queued, written;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake, done;
-
-static void release_pump(struct pump *p)
-{
-	if (p)
-		pump_release(p);
-}
 
 static void write_line(const char *text)
 {
@@ -81,7 +71,7 @@ static void announce_thread_main(void *arg)
 			write_line(msg);
 		}
 		write_line(l.text);
-		release_pump(l.release);
+		pump_release(l.release);
 
 		pthread_mutex_lock(&lock);
 		written++;
@@ -142,7 +132,7 @@ void announce(struct pump *release, const char *fmt, ...)
 	if (count == cap && !grow()) {
 		dropped++;
 		pthread_mutex_unlock(&lock);
-		release_pump(release);
+		pump_release(release);
 		return;
 	}
 	struct line *l = &ring[(head + count) % cap];

@@ -358,7 +358,8 @@ static void wake(struct pump *p, uint64_t what)
 
 void pump_release(struct pump *p)
 {
-	wake(p, PUMP_WAKE_RELEASE);
+	if (p)
+		wake(p, PUMP_WAKE_RELEASE);
 }
 
 void pump_drain(struct pump *p)

@@ -30,7 +30,7 @@ struct pump;
 int pump_open(size_t owner, const char *name, const char *color, bool tty, const char *ready_text,
 	      struct pump **out, int *write_end, int *pty);
 
-/* The child's start line is out: the pump may write its output. Any thread. */
+/* The child's start line is out: the pump may write its output. NULL: none. Any thread. */
 void pump_release(struct pump *p);
 
 /* The child is dead: write what it left, then post EV_DRAINED (or EV_EOF). */
