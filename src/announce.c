@@ -3,7 +3,7 @@
  * announce: a ring of system lines and the thread that writes them. The
  * supervisor fills the ring (never waits: it grows for bursts, and only when
  * it is huge is the text dropped and counted, a release still honoured);
- * the writer thread drains it.
+ * the writer thread drains it, the lines waiting at once in one write.
  * Lock order: announce lock is never held while writing (output lock).
  */
 #include "announce.h"
@@ -13,13 +13,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "events.h"
-#include "io.h"
 #include "output.h"
 #include "pump.h"
 #include "thread.h"
@@ -27,6 +23,8 @@
 #define ANNOUNCE_START 256 /* lines; the ring doubles when a burst needs more */
 #define ANNOUNCE_MAX 65536 /* past this, stdout is stuck: drop and count */
 #define ANNOUNCE_TEXT 224
+#define ANNOUNCE_BATCH 32 /* lines taken off the ring at once, to go out in one write */
+#define ANNOUNCE_LINE (OUTPUT_PREFIX_MAX + ANNOUNCE_TEXT + 1)
 
 struct line {
 	struct pump *release;
@@ -39,52 +37,74 @@ static unsigned long queued, written;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake, done;
 
-static void release_pump(struct pump *p)
+/* The writer thread's own: what it took off the ring, and those lines formatted. */
+static struct line batch[ANNOUNCE_BATCH];
+static char batch_out[(ANNOUNCE_BATCH + 1) * ANNOUNCE_LINE]; /* + the "dropped" line */
+
+/* Moves up to ANNOUNCE_BATCH lines, oldest first, from the ring to BATCH (lock held). */
+static size_t take_lines(void)
 {
-	if (p)
-		pump_release(p);
+	size_t n = 0;
+
+	while (count > 0 && n < ANNOUNCE_BATCH) {
+		batch[n++] = ring[head];
+		head = (head + 1) % cap;
+		count--;
+	}
+	return n;
 }
 
-static void write_line(const char *text)
+static size_t put_line(size_t at, const char *prefix, size_t plen, const char *text)
 {
-	char buf[OUTPUT_PREFIX_MAX + ANNOUNCE_TEXT + 2];
-	size_t n = output_prefix(buf, "system", OUTPUT_SYSTEM_COLOR, time(NULL));
 	size_t t = strlen(text);
 
-	memcpy(buf + n, text, t);
-	buf[n + t] = '\n';
-	output_write(buf, n + t + 1);
+	memcpy(batch_out + at, prefix, plen);
+	memcpy(batch_out + at + plen, text, t);
+	batch_out[at + plen + t] = '\n';
+	return at + plen + t + 1;
+}
+
+/*
+ * The lines go out in one write, whole and in order; then their pumps are
+ * released, so no child's output overtakes the line that says it started.
+ */
+static void write_lines(size_t n, size_t lost)
+{
+	char prefix[OUTPUT_PREFIX_MAX];
+	size_t plen = output_prefix(prefix, "system", OUTPUT_SYSTEM_COLOR, time(NULL));
+	size_t len = 0;
+
+	if (lost) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "(%zu system lines dropped: stdout too slow)", lost);
+		len = put_line(len, prefix, plen, msg);
+	}
+	for (size_t i = 0; i < n; i++)
+		len = put_line(len, prefix, plen, batch[i].text);
+	output_write(batch_out, len);
+	for (size_t i = 0; i < n; i++)
+		pump_release(batch[i].release);
 }
 
 static void announce_thread_main(void *arg)
 {
-	struct line l;
-	size_t lost;
+	size_t n, lost;
 
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (count == 0)
 			pthread_cond_wait(&wake, &lock);
-		l = ring[head];
-		head = (head + 1) % cap;
-		count--;
+		n = take_lines();
 		lost = dropped;
 		dropped = 0;
 		pthread_mutex_unlock(&lock);
 
-		if (lost) {
-			char msg[64];
-
-			snprintf(msg, sizeof(msg), "(%zu system lines dropped: stdout too slow)",
-				 lost);
-			write_line(msg);
-		}
-		write_line(l.text);
-		release_pump(l.release);
+		write_lines(n, lost);
 
 		pthread_mutex_lock(&lock);
-		written++;
+		written += n;
 		pthread_cond_broadcast(&done);
 		pthread_mutex_unlock(&lock);
 	}
@@ -142,7 +162,7 @@ void announce(struct pump *release, const char *fmt, ...)
 	if (count == cap && !grow()) {
 		dropped++;
 		pthread_mutex_unlock(&lock);
-		release_pump(release);
+		pump_release(release);
 		return;
 	}
 	struct line *l = &ring[(head + count) % cap];

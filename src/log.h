@@ -24,8 +24,11 @@ void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* "procinit: MSG", no prefix word: what -v asks to hear, and reports. */
 void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 
-/* log_error, then exit(STATUS). Only before the first child exists. */
-_Noreturn void log_die(int status, const char *fmt, ...) LOG_PRINTF(2, 3);
+/*
+ * log_error, then exit(STATUS). Only before the first child exists. The
+ * attribute, not C11's _Noreturn: cppcheck (2.10) knows only the attribute.
+ */
+void log_die(int status, const char *fmt, ...) LOG_PRINTF(2, 3) __attribute__((noreturn));
 
 /*
  * Allocation for the set-up before the first child: on failure they say

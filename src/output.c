@@ -26,12 +26,12 @@ static size_t name_width = 6;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Everything below is guarded by out_lock. */
-static bool gone;                /* EPIPE/EBADF: no one will read stdout again */
-static bool owe_newline;         /* a write stopped mid-line: end that line first */
-static off_t cut_end;            /* where that line stops in a file, or -1 (a pipe) */
-static int fail_err;             /* the error of the failing writes, 0 while they succeed */
-static unsigned long dropped;    /* lines lost since the writes began to fail */
-static unsigned long unreported; /* ... of which stderr has not heard yet */
+static bool gone;             /* EPIPE/EBADF: no one will read stdout again */
+static bool owe_newline;      /* a write stopped mid-line: end that line first */
+static off_t cut_end;         /* where that line stops in a file, or -1 (a pipe) */
+static int fail_err;          /* the error of the failing writes, 0 while they succeed */
+static unsigned long dropped; /* lines lost since the writes began to fail */
+static bool unreported;       /* some of them stderr has not heard of yet */
 static struct timespec last_report;
 static bool reported; /* last_report holds a time */
 
@@ -115,7 +115,7 @@ static void take_report(struct drop_report *r)
 	r->err = fail_err;
 	r->lines = dropped;
 	r->due = true;
-	unreported = 0;
+	unreported = false;
 	if (!fail_err)
 		dropped = 0; /* the summary of a failure that is over */
 }
@@ -134,7 +134,7 @@ static void on_failure(const char *buf, size_t len, size_t done, int err, struct
 	}
 	fail_err = err;
 	dropped += n;
-	unreported += n;
+	unreported = true;
 	if (report_due())
 		take_report(r);
 }
@@ -185,17 +185,13 @@ static void write_locked(const char *buf, size_t len, struct drop_report *r)
 static void say(const struct drop_report *r)
 {
 	const char *s = r->lines == 1 ? "" : "s";
-	int saved = errno;
 
 	if (!r->due)
 		return;
-	if (r->err) {
-		errno = r->err; /* for %m */
-		log_info("stdout: %m; %lu line%s dropped", r->lines, s);
-	} else {
+	if (r->err)
+		log_info("stdout: %s; %lu line%s dropped", strerror(r->err), r->lines, s);
+	else
 		log_info("stdout: writing again; %lu line%s dropped in all", r->lines, s);
-	}
-	errno = saved;
 }
 
 void output_write(const void *buf, size_t len)

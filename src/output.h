@@ -34,7 +34,7 @@ size_t output_prefix(char *dst, const char *name, const char *color, time_t now)
  * EBADF) everything is dropped silently, so the children keep being drained.
  * Any other error (ENOSPC, EIO, EFBIG) drops only what could not be written
  * and counts its lines; stderr hears of it at most once per
- * OUTPUT_REPORT_INTERVAL ("procinit: warning: stdout: No space left on
+ * OUTPUT_REPORT_INTERVAL ("procinit: stdout: No space left on
  * device; 12 lines dropped"), and once more, with the total, after writes
  * succeed again if some drops were not reported yet. A line cut by the error
  * keeps what was written; its newline goes before the next line written.

@@ -32,9 +32,16 @@
 #include "events.h"
 #include "io.h"
 #include "linefmt.h"
+#include "output.h"
 #include "pty.h"
 #include "thread.h"
 
+#define PUMP_IN_CAP (64 * 1024)
+#define PUMP_PARTIAL_MS 100        /* a partial line goes out after this long without a byte, */
+#define PUMP_PARTIAL_MAX_MS 1000   /* or this long after its first byte, whichever is first */
+#define PUMP_GROW_AFTER 8          /* reads that filled IN (the pipe had more) ... */
+#define PUMP_PIPE_BIG (256 * 1024) /* ... then the pipe grows to this */
+#define PUMP_GROW_MAX 16           /* pipes grown at once, at most */
 #define PUMP_OUT_CAP (PUMP_IN_CAP + 2 * OUTPUT_PREFIX_MAX + 2)
 
 /* Values added to wake_fd (an eventfd): two counters in one 64-bit word. */
@@ -56,10 +63,12 @@ struct pump_state {
 	struct linesplit ls;
 	char prefix[OUTPUT_PREFIX_MAX + LINEFMT_SLACK]; /* the copier reads past it */
 	time_t prefix_time;
-	struct timespec partial_first;    /* when the pending partial line began */
+	struct timespec partial_latest;   /* the pending partial line's cap, set when it began */
 	struct timespec partial_deadline; /* when it goes out without its newline */
 	unsigned full_reads;              /* reads that filled IN: the writer is ahead of us */
-	bool partial_armed, released, drain_pending;
+	bool partial_armed;               /* partial_latest is set */
+	bool partial_fed;                 /* the last read left a partial line */
+	bool released, drain_pending;
 	bool grow_tried, grown; /* grown: holds one of the PUMP_GROW_MAX places */
 	bool ready_seen;        /* the log: TEXT was found */
 	char *tail, *joint;     /* log: the end of the current line; scratch */
@@ -89,25 +98,32 @@ static void refresh_prefix(struct pump_state *s)
 
 static void split_lines(struct pump_state *s)
 {
-	struct timespec now, quiet, latest;
-
 	refresh_prefix(s);
 	if (linesplit_lines(&s->ls))
 		s->partial_armed = false; /* what is left began in this read */
-	if (!s->ls.have)
+	s->partial_fed = s->ls.have != 0;
+}
+
+/*
+ * Once per wake-up, after the reads, with a partial line pending: the
+ * wake-up's reads count as one moment, NOW, so a busy writer pays one clock
+ * read per wake-up, not one per read. Bytes that extended the line restart
+ * the quiet period, so a line typed out slowly stays one line; the cap,
+ * fixed when the line began, keeps a dribble from hiding.
+ */
+static void arm_partial(struct pump_state *s, struct timespec now)
+{
+	struct timespec quiet;
+
+	if (!s->partial_fed)
 		return;
-	now = mono_now();
+	s->partial_fed = false;
 	if (!s->partial_armed) {
-		s->partial_first = now;
+		s->partial_latest = mono_add(now, PUMP_PARTIAL_MAX_MS / 1000.0);
 		s->partial_armed = true;
 	}
-	/*
-	 * Every byte that extends the line restarts the quiet period, so a line
-	 * typed out slowly stays one line; the cap keeps a dribble from hiding.
-	 */
 	quiet = mono_add(now, PUMP_PARTIAL_MS / 1000.0);
-	latest = mono_add(s->partial_first, PUMP_PARTIAL_MAX_MS / 1000.0);
-	s->partial_deadline = mono_cmp(quiet, latest) < 0 ? quiet : latest;
+	s->partial_deadline = mono_cmp(quiet, s->partial_latest) < 0 ? quiet : s->partial_latest;
 }
 
 static void flush_partial(struct pump_state *s)
@@ -115,6 +131,24 @@ static void flush_partial(struct pump_state *s)
 	refresh_prefix(s);
 	linesplit_partial(&s->ls);
 	s->partial_armed = false;
+	linesplit_flush(&s->ls);
+}
+
+/*
+ * After a wake-up's reads: writes the complete lines, and the partial one
+ * too once its deadline has passed. A partial line left pending costs one
+ * clock read, *NOW, which poll_timeout_ms uses too.
+ */
+static void write_lines(struct pump_state *s, struct timespec *now)
+{
+	if (s->ls.have) {
+		*now = mono_now();
+		arm_partial(s, *now);
+		if (mono_cmp(*now, s->partial_deadline) >= 0) {
+			flush_partial(s);
+			return;
+		}
+	}
 	linesplit_flush(&s->ls);
 }
 
@@ -138,7 +172,6 @@ static void maybe_grow(struct pump_state *s)
 		atomic_fetch_sub(&grown_pipes, 1);
 }
 
-/* Reads until the pipe is empty. Returns true at end of file. */
 /*
  * --ready NAME=log:TEXT: looks for TEXT in what just came, and across the
  * joint with the end of the line before it (TEXT may be cut in two by the
@@ -204,6 +237,7 @@ static void look_for_ready(struct pump_state *s, size_t from)
 	keep_tail(s, in, n);
 }
 
+/* Reads until the pipe is empty. Returns true at end of file. */
 static bool read_available(struct pump_state *s)
 {
 	for (;;) {
@@ -224,14 +258,12 @@ static bool read_available(struct pump_state *s)
 	}
 }
 
-static int poll_timeout_ms(const struct pump_state *s)
+static int poll_timeout_ms(const struct pump_state *s, struct timespec now)
 {
-	struct timespec now;
 	long long ms;
 
 	if (!s->ls.have)
 		return -1;
-	now = mono_now();
 	ms = (long long)(s->partial_deadline.tv_sec - now.tv_sec) * 1000 +
 	     (s->partial_deadline.tv_nsec - now.tv_nsec) / 1000000;
 	return ms < 0 ? 0 : (int)ms + 1;
@@ -260,6 +292,7 @@ static void pump_thread_main(void *arg)
 {
 	struct pump_state s = { .p = arg };
 	struct pump_state *sp = &s;
+	struct timespec now = { 0 }; /* set by write_lines while a partial line is pending */
 	bool eof = false;
 
 	s.ls.in = malloc(PUMP_IN_CAP + LINEFMT_SLACK);
@@ -283,7 +316,7 @@ static void pump_thread_main(void *arg)
 			{ .fd = s.released ? sp->p->fd : -1, .events = POLLIN },
 		};
 
-		if (poll(pfd, 2, poll_timeout_ms(sp)) < 0 && errno != EINTR)
+		if (poll(pfd, 2, poll_timeout_ms(sp, now)) < 0 && errno != EINTR)
 			pfd[0].revents = pfd[1].revents = 0;
 		if (pfd[0].revents & POLLIN)
 			take_wake(sp);
@@ -298,10 +331,7 @@ static void pump_thread_main(void *arg)
 			eof = io_read(sp->p->fd, sink, 1) == 0;
 		} else {
 			eof = read_available(sp);
-			if (s.ls.have && mono_cmp(mono_now(), s.partial_deadline) >= 0)
-				flush_partial(sp);
-			else
-				linesplit_flush(&s.ls);
+			write_lines(sp, &now);
 		}
 		if (eof || s.drain_pending) {
 			if (s.ls.in && s.ls.out)
@@ -328,7 +358,8 @@ static void wake(struct pump *p, uint64_t what)
 
 void pump_release(struct pump *p)
 {
-	wake(p, PUMP_WAKE_RELEASE);
+	if (p)
+		wake(p, PUMP_WAKE_RELEASE);
 }
 
 void pump_drain(struct pump *p)

@@ -15,13 +15,6 @@
 
 #include "output.h"
 
-#define PUMP_IN_CAP (64 * 1024)
-#define PUMP_PARTIAL_MS 100        /* a partial line goes out after this long without a byte, */
-#define PUMP_PARTIAL_MAX_MS 1000   /* or this long after its first byte, whichever is first */
-#define PUMP_GROW_AFTER 8          /* reads that filled IN (the pipe had more) ... */
-#define PUMP_PIPE_BIG (256 * 1024) /* ... then the pipe grows to this */
-#define PUMP_GROW_MAX 16           /* pipes grown at once, at most */
-
 struct pump;
 
 /*
@@ -37,7 +30,7 @@ struct pump;
 int pump_open(size_t owner, const char *name, const char *color, bool tty, const char *ready_text,
 	      struct pump **out, int *write_end, int *pty);
 
-/* The child's start line is out: the pump may write its output. Any thread. */
+/* The child's start line is out: the pump may write its output. NULL: none. Any thread. */
 void pump_release(struct pump *p);
 
 /* The child is dead: write what it left, then post EV_DRAINED (or EV_EOF). */
