@@ -47,6 +47,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -94,11 +95,44 @@ static char pad_char(unsigned id)
 	return (char)('a' + id % 26);
 }
 
-static int cmd_lines(unsigned id, unsigned long n)
+/*
+ * Writes BUF[0..LEN) (whole lines) in odd-sized pieces, each at most PIPE_BUF
+ * bytes and ending at a line's end, so that the pipe takes each piece whole
+ * (POSIX). A piece that stopped mid-line, or a larger one the pipe took in
+ * parts, could leave a partial line that a writer descheduled for over
+ * 100 ms (a loaded machine) would see flushed as a line of its own, by
+ * design. Lines split across reads are fuzz_linesplit's to check.
+ */
+static void write_lines(const char *buf, size_t len)
 {
 	static const size_t sizes[] = { 4093, 17, 65536, 1, 999, 8191, 3 };
+	static size_t k;
+	size_t off = 0;
+
+	while (off < len) {
+		size_t s = sizes[k++ % 7], end;
+
+		if (s > PIPE_BUF)
+			s = PIPE_BUF;
+		if (s > len - off)
+			s = len - off;
+		end = off + s;
+		while (end > off && buf[end - 1] != '\n')
+			end--;
+		if (end == off) { /* no line end within S: up to the next one */
+			end = off + s;
+			while (end < len && buf[end - 1] != '\n')
+				end++;
+		}
+		write_all(1, buf + off, end - off);
+		off = end;
+	}
+}
+
+static int cmd_lines(unsigned id, unsigned long n)
+{
 	static char buf[1 << 20];
-	size_t have = 0, k = 0;
+	size_t have = 0;
 
 	for (unsigned long seq = 0; seq < n; seq++) {
 		size_t pl = pad_len(seq, id);
@@ -108,28 +142,11 @@ static int cmd_lines(unsigned id, unsigned long n)
 		have += pl;
 		buf[have++] = '\n';
 		if (have > sizeof(buf) - 256) {
-			size_t off = 0;
-
-			/*
-			 * Odd-sized writes, each ending at a line's end: a write that
-			 * stopped mid-line would let a writer descheduled for over
-			 * 100 ms (a loaded CI machine) have its partial line flushed
-			 * as a line of its own, by design. Splitting lines at random
-			 * read boundaries is what fuzz_linesplit checks exactly.
-			 */
-			while (have - off > 65536) {
-				size_t s = sizes[k++ % 7];
-
-				while (buf[off + s - 1] != '\n')
-					s++;
-				write_all(1, buf + off, s);
-				off += s;
-			}
-			memmove(buf, buf + off, have - off);
-			have -= off;
+			write_lines(buf, have);
+			have = 0;
 		}
 	}
-	write_all(1, buf, have);
+	write_lines(buf, have);
 	return 0;
 }
 
