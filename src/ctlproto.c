@@ -51,7 +51,7 @@ bool ctlproto_type_name(const char *s, size_t len)
 /* Digits only, no leading zero unless it is "0"; *V <= MAX. */
 static bool number(const char *s, size_t len, unsigned max, unsigned *v)
 {
-	unsigned long n;
+	unsigned long n = 0;
 
 	if ((len > 1 && s[0] == '0') || lex_parse_uint(s, len, max, &n))
 		return false;
@@ -62,7 +62,7 @@ static bool number(const char *s, size_t len, unsigned max, unsigned *v)
 bool ctlproto_process_name(const char *s, size_t len)
 {
 	const char *dot = memchr(s, '.', len);
-	unsigned n;
+	unsigned n = 0;
 
 	if (!dot)
 		return ctlproto_type_name(s, len);
@@ -73,7 +73,7 @@ bool ctlproto_process_name(const char *s, size_t len)
 /* A count of scale: digits (leading zeros allowed), 0..CTL_COUNT_MAX. 0, EINVAL or ERANGE. */
 static int count_of(const char *s, size_t len, unsigned *v)
 {
-	unsigned long n;
+	unsigned long n = 0;
 	int rc = lex_parse_uint(s, len, CTL_COUNT_MAX, &n);
 
 	if (!rc)
